@@ -1,0 +1,190 @@
+"""The state the codemods share while one file is repaired.
+
+Codemods never edit import statements: they change the import *bindings* held here (move a
+name to another module, rename it, remove it, add one), and the import planner writes all of
+that once, after every codemod has run.  Renames of names used in the code, and rewrites of
+module-alias attribute chains (``kms.KmsKey`` -> ``KmsKey``), are queued here too and applied in
+one pass per iteration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from cdktf_fix.facts import Binding, FileFacts, chain_of
+from cdktf_fix.result import Finding, Fix, Safety
+from cdktf_fix.schema.model import SchemaIndex
+
+
+@dataclass
+class ImportBinding:
+    """The current state of one import binding; ``origin`` is None for added imports."""
+
+    origin: Binding | None
+    module: str
+    name: str | None
+    local: str
+    removed: bool = False
+    anchor: int | None = None  # place a new import next to this statement (ordinal)
+
+    @property
+    def changed(self) -> bool:
+        o = self.origin
+        return o is None or self.removed or (self.module, self.name, self.local) != (o.module, o.name, o.local)
+
+
+@dataclass
+class Options:
+    unsafe_fixes: bool = False
+    # top-level module names that are real local packages beside the file (``imports`` when
+    # ``cdktf get`` generated ``imports/aws``): their imports are left alone
+    local_packages: frozenset[str] = frozenset()
+    select: frozenset[str] | None = None
+    ignore: frozenset[str] = frozenset()
+    max_iterations: int = 8
+
+
+@dataclass
+class FileContext:
+    schema: SchemaIndex
+    options: Options
+    bindings: list[ImportBinding] = field(default_factory=list)
+    fixes: list[Fix] = field(default_factory=list)  # applied, across iterations
+    proposals: list[Fix] = field(default_factory=list)  # not applied (unsafe), last iteration
+    findings: list[Finding] = field(default_factory=list)  # last iteration
+    facts: FileFacts | None = None
+    tree: cst.Module | None = None
+    _positions: dict | None = None
+    _positions_tree: cst.Module | None = None
+    _renames: dict[str, str] = field(default_factory=dict)
+    _chain_rewrites: dict[tuple[str, ...], str] = field(default_factory=dict)
+    _finding_keys: set = field(default_factory=set)
+    rewritten_roots: set[str] = field(default_factory=set)  # module aliases whose uses were rewritten
+    changed: bool = False
+
+    # -- iteration -------------------------------------------------------------------------
+    def begin(self, tree: cst.Module, facts: FileFacts) -> None:
+        if not self.bindings and facts.bindings:
+            self.bindings = [ImportBinding(b, b.module, b.name, b.local) for b in facts.bindings]
+        self.tree = tree
+        self.facts = facts
+        self.changed = False
+        # findings and unapplied proposals describe the state the last iteration saw
+        self.findings = []
+        self.proposals = []
+        self._finding_keys = set()
+
+    def live_bindings(self) -> list[ImportBinding]:
+        return [b for b in self.bindings if not b.removed]
+
+    def binding_for(self, local: str) -> ImportBinding | None:
+        for binding in self.live_bindings():
+            if binding.local == local:
+                return binding
+        return None
+
+    def is_bound(self, name: str) -> bool:
+        assert self.facts is not None
+        return name in self.facts.bound or self.binding_for(name) is not None
+
+    # -- edits -------------------------------------------------------------------------------
+    def allows(self, safety: Safety) -> bool:
+        return safety is Safety.SAFE or self.options.unsafe_fixes
+
+    def rename(self, old: str, new: str) -> None:
+        """Rename every reference to ``old`` in the code (not attributes, keywords or imports)."""
+        self._renames[old] = new
+        self.changed = True
+
+    def rewrite_chain(self, chain: tuple[str, ...], replacement: str) -> None:
+        """Replace the attribute chain ``chain`` (e.g. ``kms.KmsKey``) by the name ``replacement``."""
+        self._chain_rewrites[chain] = replacement
+        self.changed = True
+
+    def add_binding(self, module: str, name: str, local: str | None = None, anchor: int | None = None) -> ImportBinding:
+        local = local or name
+        for binding in self.live_bindings():
+            if (binding.module, binding.name, binding.local) == (module, name, local):
+                return binding
+        binding = ImportBinding(None, module, name, local, anchor=anchor)
+        self.bindings.append(binding)
+        self.changed = True
+        return binding
+
+    def update_binding(self, binding: ImportBinding, **changes) -> None:
+        for key, value in changes.items():
+            setattr(binding, key, value)
+        self.changed = True
+
+    def apply_queued(self, tree: cst.Module) -> cst.Module:
+        if not self._renames and not self._chain_rewrites:
+            return tree
+        tree = tree.visit(_QueuedEdits(dict(self._renames), dict(self._chain_rewrites)))
+        self._renames.clear()
+        self._chain_rewrites.clear()
+        return tree
+
+    # -- reporting ---------------------------------------------------------------------------
+    def position(self, node: cst.CSTNode | None) -> tuple[int, int]:
+        """(line, column) of a node of the current tree; positions are resolved lazily, once."""
+        if node is None or self.tree is None:
+            return (0, 0)
+        if self._positions is None or self._positions_tree is not self.tree:
+            wrapper = MetadataWrapper(self.tree, unsafe_skip_copy=True)
+            self._positions = wrapper.resolve(PositionProvider)
+            self._positions_tree = self.tree
+        pos = self._positions.get(node)
+        return (pos.start.line, pos.start.column) if pos else (0, 0)
+
+    def add_fix(self, codemod: str, node: cst.CSTNode | None, old: str, new: str, message: str, safety: Safety, applied: bool = True) -> None:
+        line, column = self.position(node)
+        fix = Fix(codemod, line, column, old, new, message, safety, applied)
+        (self.fixes if applied else self.proposals).append(fix)
+
+    def add_finding(self, codemod: str, node: cst.CSTNode | None, message: str, suggestions: list[str] | None = None) -> None:
+        line, column = self.position(node)
+        key = (codemod, message)
+        if key in self._finding_keys:
+            return
+        self._finding_keys.add(key)
+        self.findings.append(Finding(codemod, line, column, message, list(suggestions or [])))
+
+
+class _QueuedEdits(cst.CSTTransformer):
+    """Applies queued renames and chain rewrites in one pass."""
+
+    def __init__(self, renames: dict[str, str], chains: dict[tuple[str, ...], str]) -> None:
+        self.renames = renames
+        self.chains = chains
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        return False
+
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
+        chain = chain_of(original_node)
+        if chain in self.chains:
+            return cst.Name(self.chains[chain], lpar=updated_node.lpar, rpar=updated_node.rpar)
+        # the attribute name is not a reference: keep it as written
+        return updated_node.with_changes(attr=original_node.attr)
+
+    def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
+        return updated_node.with_changes(keyword=original_node.keyword)
+
+    def leave_Param(self, original_node: cst.Param, updated_node: cst.Param) -> cst.Param:
+        return updated_node.with_changes(name=original_node.name)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
+        return updated_node.with_changes(name=original_node.name)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef, updated_node: cst.ClassDef) -> cst.ClassDef:
+        return updated_node.with_changes(name=original_node.name)
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+        new = self.renames.get(original_node.value)
+        return updated_node.with_changes(value=new) if new else updated_node

@@ -1,0 +1,98 @@
+"""The repair engine: one parse, every codemod over one tree to a fixed point, imports last.
+
+    from cdktf_fix import repair_source
+    result = repair_source(code)          # RepairResult: new_source, fixes, findings, status
+
+The engine knows nothing of files, terminals or the CLI.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import libcst as cst
+
+from cdktf_fix.context import FileContext, Options
+from cdktf_fix.facts import collect_facts
+from cdktf_fix.imports import plan_imports
+from cdktf_fix.result import RepairResult, Status
+from cdktf_fix.schema.model import SchemaIndex
+
+# A file that mentions none of these cannot hold provider code: it is not parsed.
+_MAY_HOLD_PROVIDER_CODE = re.compile(r"cdktf|imports\.aws")
+
+
+def may_hold_provider_code(source: str) -> bool:
+    return _MAY_HOLD_PROVIDER_CODE.search(source) is not None
+
+
+def _syntax_message(error: Exception) -> str:
+    if isinstance(error, cst.ParserSyntaxError):
+        return f"syntax error at line {error.raw_line}, column {error.raw_column}: {error.message}"
+    return f"cannot parse: {error}"
+
+
+class Engine:
+    def __init__(self, schema: SchemaIndex, options: Options | None = None, codemods: Iterable | None = None) -> None:
+        from codemods import ALL_CODEMODS
+
+        self.schema = schema
+        self.options = options or Options()
+        chosen = list(codemods) if codemods is not None else list(ALL_CODEMODS)
+        select, ignore = self.options.select, self.options.ignore
+        self.codemods = [c for c in chosen if (select is None or c.id in select) and c.id not in ignore]
+
+    def repair(self, source: str) -> RepairResult:
+        if not may_hold_provider_code(source):
+            return RepairResult(source, source, status=Status.SKIPPED)
+        try:
+            tree = cst.parse_module(source)
+        except Exception as error:  # libcst raises ParserSyntaxError, and rarely others
+            return RepairResult(source, source, status=Status.ERROR, error=_syntax_message(error))
+        ctx = FileContext(self.schema, self.options)
+        for _ in range(self.options.max_iterations):
+            ctx.begin(tree, collect_facts(tree))
+            for codemod in self.codemods:
+                tree = codemod.run(ctx, tree)
+            tree = ctx.apply_queued(tree)
+            if not ctx.changed:
+                break
+        else:
+            return RepairResult(
+                source, source, status=Status.ERROR,
+                error=f"fixes did not converge after {self.options.max_iterations} iterations; file left as it was",
+            )
+        tree = plan_imports(tree, ctx.bindings)
+        new_source = tree.code
+        result = RepairResult(source, new_source, ctx.fixes + ctx.proposals, ctx.findings)
+        if new_source == source:
+            return result
+        try:
+            cst.parse_module(new_source)
+        except Exception as error:  # never hand back code that does not parse
+            return RepairResult(
+                source, source, ctx.proposals, ctx.findings, Status.ERROR,
+                f"internal error: the repaired code does not parse ({_syntax_message(error)}); file left as it was",
+            )
+        result.status = Status.CHANGED
+        return result
+
+
+_DEFAULT_ENGINE: Engine | None = None
+
+
+def repair_source(source: str, options: Options | None = None, schema: SchemaIndex | None = None) -> RepairResult:
+    """Repair one Python source string with every codemod (the public entry point)."""
+    global _DEFAULT_ENGINE
+    if options is None and schema is None:
+        if _DEFAULT_ENGINE is None:
+            from cdktf_fix.schema import load_index
+
+            _DEFAULT_ENGINE = Engine(load_index())
+        return _DEFAULT_ENGINE.repair(source)
+    if schema is None:
+        from cdktf_fix.schema import load_index
+
+        schema = load_index()
+    return Engine(schema, options).repair(source)

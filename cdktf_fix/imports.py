@@ -1,0 +1,242 @@
+"""The import planner: writes the import bindings of a FileContext back into the tree, once.
+
+For each import statement with a changed binding it keeps the untouched names as written,
+renames names in place, drops removed ones, and moves names whose module changed to a
+statement for the new module: an existing one when the file has it (merge), else a new one
+put where the old statement stood.  Imports added by codemods (no old statement) join an
+existing statement for their module, else go after the last top-level import (after the
+docstring and ``from __future__`` when the file has no imports).  Statements without changes
+are not touched, so their formatting and comments stay byte-identical.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+
+from cdktf_fix.context import ImportBinding
+
+LINE_LENGTH = 88
+
+
+def _alias(name: str, local: str) -> cst.ImportAlias:
+    asname = cst.AsName(name=cst.Name(local)) if local != name else None
+    return cst.ImportAlias(name=cst.Name(name), asname=asname)
+
+
+def _dotted(module: str) -> cst.Attribute | cst.Name:
+    parts = module.split(".")
+    node: cst.Attribute | cst.Name = cst.Name(parts[0])
+    for part in parts[1:]:
+        node = cst.Attribute(value=node, attr=cst.Name(part))
+    return node
+
+
+def new_import(module: str, aliases: list[cst.ImportAlias]) -> cst.SimpleStatementLine:
+    """``from module import A, B``, or one name per line in parentheses when too long."""
+    flat = cst.ImportFrom(module=_dotted(module), names=[a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in aliases])
+    line = cst.SimpleStatementLine(body=[flat])
+    if len(cst.Module(body=[line]).code.rstrip("\n")) <= LINE_LENGTH:
+        return line
+    indent = cst.ParenthesizedWhitespace(
+        first_line=cst.TrailingWhitespace(), indent=True, last_line=cst.SimpleWhitespace("    ")
+    )
+    closing = cst.ParenthesizedWhitespace(first_line=cst.TrailingWhitespace(), indent=True, last_line=cst.SimpleWhitespace(""))
+    names = [
+        a.with_changes(comma=cst.Comma(whitespace_after=indent if i < len(aliases) - 1 else closing))
+        for i, a in enumerate(aliases)
+    ]
+    statement = cst.ImportFrom(
+        module=_dotted(module),
+        names=names,
+        lpar=cst.LeftParen(whitespace_after=indent),
+        rpar=cst.RightParen(),
+    )
+    return cst.SimpleStatementLine(body=[statement])
+
+
+def _relist(original: list[cst.ImportAlias], new: list[cst.ImportAlias]) -> list[cst.ImportAlias]:
+    """Lay out ``new`` aliases with the separators and trailing comma style of ``original``."""
+    separators = [a.comma for a in original[:-1] if isinstance(a.comma, cst.Comma)]
+    separator = separators[-1] if separators else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    trailing = original[-1].comma if original else cst.MaybeSentinel.DEFAULT
+    own = {id(a): a.comma for a in original[:-1]}
+    out = []
+    for i, alias in enumerate(new):
+        if i == len(new) - 1:
+            out.append(alias.with_changes(comma=trailing))
+        else:
+            out.append(alias.with_changes(comma=own.get(id(alias), separator)))
+    return out
+
+
+class _Plan:
+    def __init__(self, bindings: list[ImportBinding]) -> None:
+        self.by_statement: dict[int, list[ImportBinding]] = defaultdict(list)
+        self.statement_module: dict[int, str] = {}
+        for b in bindings:
+            if b.origin is not None:
+                self.by_statement[b.origin.statement].append(b)
+                self.statement_module[b.origin.statement] = b.origin.module
+        self.changed_statements = {s for s, bs in self.by_statement.items() if any(b.changed for b in bs)}
+        # statements whose module keeps at least one name: new names for that module join them
+        self.merge_target: dict[str, int] = {}
+        for statement, bs in sorted(self.by_statement.items()):
+            module = self.statement_module[statement]
+            if isinstance(bs[0].origin.node, cst.ImportFrom) and any(not b.removed and b.module == module for b in bs):
+                self.merge_target.setdefault(module, statement)
+        self.appends: dict[int, list[cst.ImportAlias]] = defaultdict(list)
+        self.new_after: dict[int, dict[str, list[cst.ImportAlias]]] = defaultdict(dict)
+        self.unanchored: dict[str, list[cst.ImportAlias]] = {}
+        present = {(b.module, b.name, b.local) for b in bindings if b.origin is not None and not b.removed and not b.changed}
+        seen = set(present)
+        for b in bindings:
+            if b.removed or not b.changed or b.name is None:
+                continue
+            if b.origin is not None and b.module == b.origin.module:
+                continue  # renamed in place
+            key = (b.module, b.name, b.local)
+            if key in seen:
+                continue
+            seen.add(key)
+            alias = _alias(b.name, b.local)
+            if b.module in self.merge_target:
+                self.appends[self.merge_target[b.module]].append(alias)
+                self.changed_statements.add(self.merge_target[b.module])
+            elif b.origin is not None or b.anchor is not None:
+                anchor = b.origin.statement if b.origin is not None else b.anchor
+                self.new_after[anchor].setdefault(b.module, []).append(alias)
+                self.changed_statements.add(anchor)
+            else:
+                self.unanchored.setdefault(b.module, []).append(alias)
+
+
+class _Planner(cst.CSTTransformer):
+    def __init__(self, plan: _Plan) -> None:
+        self.plan = plan
+        self.ordinal = 0
+        self.replacements: dict[int, list[cst.SimpleStatementLine]] = {}
+        self._line_ordinals: list[int] = []
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        self._line_ordinals = []
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        self._line_ordinals.append(self.ordinal)
+        self.ordinal += 1
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        self._line_ordinals.append(self.ordinal)
+        self.ordinal += 1
+        return False
+
+    def _rewrite(self, statement: int, node: cst.Import | cst.ImportFrom) -> cst.BaseSmallStatement | None:
+        bindings = self.plan.by_statement.get(statement, [])
+        if isinstance(node, cst.Import):
+            removed = {b.origin.local for b in bindings if b.removed}
+            kept = [a for a in node.names if _local_of_import(a) not in removed]
+            if not kept:
+                return None
+            return node.with_changes(names=_relist(list(node.names), kept)) if len(kept) != len(node.names) else node
+        assert not isinstance(node.names, cst.ImportStar)
+        module = self.plan.statement_module.get(statement, get_full_name_for_node(node.module) or "")
+        by_local = {b.origin.local: b for b in bindings}
+        kept: list[cst.ImportAlias] = []
+        for alias in node.names:
+            local = alias.asname.name.value if alias.asname else get_full_name_for_node(alias.name)
+            b = by_local.get(local)
+            if b is None or not b.changed:
+                kept.append(alias)
+            elif b.removed or b.module != module:
+                continue
+            else:
+                asname = alias.asname if b.origin.aliased else None
+                if not b.origin.aliased and b.local != b.name:
+                    asname = cst.AsName(name=cst.Name(b.local))
+                kept.append(alias.with_changes(name=cst.Name(b.name), asname=asname))
+        kept.extend(self.plan.appends.get(statement, []))
+        if not kept:
+            return None
+        return node.with_changes(names=_relist(list(node.names), kept))
+
+    def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine):
+        ordinals = self._line_ordinals
+        self._line_ordinals = []
+        touched = [o for o in ordinals if o in self.plan.changed_statements]
+        if not touched:
+            return updated_node
+        body: list[cst.BaseSmallStatement] = []
+        after: list[cst.SimpleStatementLine] = []
+        imports = [s for s in updated_node.body if isinstance(s, (cst.Import, cst.ImportFrom))]
+        ordinal_of = {id(s): o for s, o in zip(imports, ordinals)}
+        for small in updated_node.body:
+            ordinal = ordinal_of.get(id(small))
+            if ordinal is None or ordinal not in self.plan.changed_statements:
+                body.append(small)
+                continue
+            rewritten = self._rewrite(ordinal, small)
+            if rewritten is not None:
+                body.append(rewritten)
+            for module, aliases in self.plan.new_after.get(ordinal, {}).items():
+                after.append(new_import(module, aliases))
+        lines: list[cst.SimpleStatementLine] = []
+        if body:
+            last = body[-1]
+            if isinstance(last, (cst.Import, cst.ImportFrom)) or len(body) == 1:
+                body[-1] = last.with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
+            lines.append(updated_node.with_changes(body=body))
+        lines.extend(after)
+        if not lines:
+            return cst.RemoveFromParent()
+        if not body:
+            lines[0] = lines[0].with_changes(leading_lines=updated_node.leading_lines)
+        return cst.FlattenSentinel(lines) if len(lines) > 1 else lines[0]
+
+
+def _local_of_import(alias: cst.ImportAlias) -> str:
+    if alias.asname is not None:
+        return alias.asname.name.value
+    return (get_full_name_for_node(alias.name) or "").split(".")[0]
+
+
+def _insertion_index(body: list[cst.BaseStatement]) -> int:
+    """After the last top-level import; else after the docstring and ``__future__`` imports."""
+    last_import = None
+    for i, statement in enumerate(body):
+        if isinstance(statement, cst.SimpleStatementLine) and any(isinstance(s, (cst.Import, cst.ImportFrom)) for s in statement.body):
+            last_import = i
+    if last_import is not None:
+        return last_import + 1
+    index = 0
+    if body and isinstance(body[0], cst.SimpleStatementLine) and isinstance(body[0].body[0], cst.Expr):
+        if isinstance(body[0].body[0].value, (cst.SimpleString, cst.ConcatenatedString)):
+            index = 1
+    return index
+
+
+def plan_imports(tree: cst.Module, bindings: list[ImportBinding]) -> cst.Module:
+    if not any(b.changed for b in bindings):
+        return tree
+    plan = _Plan(bindings)
+    if plan.changed_statements:
+        tree = tree.visit(_Planner(plan))
+    if plan.unanchored:
+        body = list(tree.body)
+        index = _insertion_index(body)
+        new_lines = [new_import(module, aliases) for module, aliases in plan.unanchored.items()]
+        if index == 0 and body:
+            # nothing above: keep the file's leading comments first
+            new_lines[0] = new_lines[0].with_changes(leading_lines=body[0].leading_lines)
+            body[0] = body[0].with_changes(leading_lines=[])
+        elif index < len(body) and index > 0 and not body[index].leading_lines and not _is_import_line(body[index - 1]):
+            body[index] = body[index].with_changes(leading_lines=[cst.EmptyLine()])
+        body[index:index] = new_lines
+        tree = tree.with_changes(body=body)
+    return tree
+
+
+def _is_import_line(statement: cst.BaseStatement) -> bool:
+    return isinstance(statement, cst.SimpleStatementLine) and any(isinstance(s, (cst.Import, cst.ImportFrom)) for s in statement.body)

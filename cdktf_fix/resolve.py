@@ -1,0 +1,158 @@
+"""Where does a class really live, and what is it really called: lookups in the schema index.
+
+``resolve_class`` answers for one (module as written, name as written, how the name is used)
+with the real (module, name), whether the answer is safe, and the candidates it weighed.
+Safe means the schema leaves one candidate:
+
+1. the name exists in the module: nothing to do;
+2. names that differ only by case, underscores or jsii's ``A`` suffixes (``S3BucketVersioning``
+   vs ``S3BucketVersioningA``), preferring the module the code names, then the kind of class
+   the code needs (a construct for ``X(self, "id")``, a struct for ``X(a=1)``): one left;
+3. the name exists exactly in one module of the needed kind (right class, wrong module);
+4. a misspelling inside the module the code names: the module's only construct class when the
+   code constructs one, or the one struct that accepts every keyword the code passes;
+5. otherwise near spellings are only suggestions (unsafe when there is a single close one).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from cdktf_fix.facts import Usage
+from cdktf_fix.result import Safety
+from cdktf_fix.schema.model import CONSTRUCT_KINDS, PROVIDER_PACKAGE, SchemaIndex
+
+_DATA = Path(__file__).parent / "data" / "service_aliases.json"
+
+
+@lru_cache(maxsize=1)
+def service_prefixes() -> list[tuple[str, str]]:
+    return [tuple(pair) for pair in json.loads(_DATA.read_text(encoding="utf-8"))["module_prefixes"]]
+
+
+def _camel(snake: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in snake.split("_") if part)
+
+
+@dataclass
+class Resolution:
+    module: str | None
+    name: str | None
+    safety: Safety | None  # None: no fix, only suggestions
+    reason: str
+    candidates: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def found(self) -> bool:
+        return self.module is not None and self.name is not None
+
+
+def _kind_fits(kind: str, usage: Usage | None) -> bool:
+    if usage is None or usage.kind == "unknown":
+        return True
+    if usage.kind == "construct":
+        return kind in CONSTRUCT_KINDS
+    return kind == "struct"
+
+
+def _keywords_fit(schema: SchemaIndex, module: str, name: str, usage: Usage | None) -> bool:
+    if usage is None or not usage.keywords:
+        return False
+    info = schema.class_info(module, name)
+    if info is None:
+        return False
+    accepted = {p.name for p in info.params}
+    return usage.keywords <= accepted
+
+
+def candidate_modules(schema: SchemaIndex, module: str) -> list[str]:
+    """Real provider modules a written module may mean: itself, same key, service aliases."""
+    if schema.has_module(module):
+        return [module]
+    short = module.rpartition(".")[2] if module.startswith(PROVIDER_PACKAGE + ".") else module
+    found = schema.modules_with_key(short)
+    for wrong, right in service_prefixes():
+        if short.startswith(wrong):
+            real = f"{PROVIDER_PACKAGE}.{right}{short[len(wrong):]}"
+            if schema.has_module(real) and real not in found:
+                found.append(real)
+    return found
+
+
+def class_aliases(name: str) -> list[str]:
+    """``EventbridgeRule`` -> ``CloudwatchEventRule``, ``SchedulerRule`` (service aliases)."""
+    out = []
+    for wrong, right in service_prefixes():
+        prefix = _camel(wrong)
+        if name.startswith(prefix):
+            out.append(_camel(right) + name[len(prefix):])
+    return out
+
+
+def resolve_class(schema: SchemaIndex, hint_modules: list[str], name: str, usage: Usage | None) -> Resolution:
+    for module in hint_modules:
+        if schema.defines(module, name):
+            return Resolution(module, name, Safety.SAFE, "exists")
+
+    # 2./3. same spelling key (case, underscores, A suffixes), then exact name elsewhere
+    keyed = schema.same_key(name)
+    for alias in class_aliases(name):
+        keyed.extend(p for p in schema.same_key(alias) if p not in keyed)
+    if keyed:
+        pool = [p for p in keyed if p[0] in hint_modules] or keyed
+        fitting = [p for p in pool if _kind_fits(schema.kind(*p) or "", usage)] or pool
+        if len(fitting) == 1:
+            return Resolution(*fitting[0], Safety.SAFE, "same name up to case and A suffix", keyed)
+        exact = [p for p in fitting if p[1] == name]
+        if len(exact) == 1:
+            return Resolution(*exact[0], Safety.SAFE, "same name in another module", keyed)
+        by_keywords = [p for p in fitting if _keywords_fit(schema, p[0], p[1], usage)]
+        if len(by_keywords) == 1:
+            return Resolution(*by_keywords[0], Safety.SAFE, "the one candidate that takes these keywords", keyed)
+        return Resolution(*fitting[0], Safety.UNSAFE, "several classes share this spelling", fitting)
+
+    # 4. misspelling inside the module the code names
+    for module in hint_modules:
+        names = schema.names_in(module)
+        if usage is not None and usage.kind == "construct":
+            constructs = [n for n, k in names.items() if k in CONSTRUCT_KINDS]
+            if len(constructs) == 1:
+                return Resolution(module, constructs[0], Safety.SAFE, "the only resource class of the module", [(module, constructs[0])])
+        close = difflib.get_close_matches(name, [n for n, k in names.items() if _kind_fits(k, usage)], n=5, cutoff=0.8)
+        if close:
+            fitting = [n for n in close if _keywords_fit(schema, module, n, usage)]
+            candidates = [(module, n) for n in close]
+            if len(fitting) == 1:
+                return Resolution(module, fitting[0], Safety.SAFE, "the one close name that takes these keywords", candidates)
+            ratio = difflib.SequenceMatcher(None, name, close[0]).ratio()
+            if len(close) == 1 or ratio - difflib.SequenceMatcher(None, name, close[1]).ratio() > 0.08:
+                return Resolution(module, close[0], Safety.UNSAFE, "closest name in the module", candidates)
+            return Resolution(None, None, None, "several close names in the module", candidates)
+
+    # 5. suggestions from everywhere
+    suggestions = schema.closest_names(name, n=5)
+    for module in hint_modules:
+        suggestions.extend(p for p in schema.closest_names(name, n=3, cutoff=0.6, module=module) if p not in suggestions)
+    return Resolution(None, None, None, "no such class", suggestions[:5])
+
+
+def hint_modules_for(schema: SchemaIndex, module: str, name: str) -> list[str]:
+    """The modules to prefer for a name imported from ``module`` (which may not exist)."""
+    if module.startswith(PROVIDER_PACKAGE + "."):
+        found = candidate_modules(schema, module)
+    elif module.startswith("imports.aws."):
+        found = candidate_modules(schema, f"{PROVIDER_PACKAGE}.{module[len('imports.aws.'):]}")
+    elif module in ("cdktf", "constructs"):
+        found = [module]
+    else:
+        found = []
+    # the module named after the class: ``TimestreamWriteTable`` -> ``timestreamwrite_table``
+    snake = "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
+    for extra in schema.modules_with_key(snake):
+        if extra not in found:
+            found.append(extra)
+    return found

@@ -1,0 +1,71 @@
+"""What a repair produces: fixes (applied or not), findings, and the per-file outcome."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+
+
+class Safety(str, Enum):
+    SAFE = "safe"  # the schema determines the answer: applied by default
+    UNSAFE = "unsafe"  # a pick among plausible candidates, or a change of values: opt-in
+
+
+@dataclass
+class Fix:
+    codemod: str
+    line: int
+    column: int
+    old: str
+    new: str
+    message: str
+    safety: Safety
+    applied: bool = True
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["safety"] = self.safety.value
+        return data
+
+
+@dataclass
+class Finding:
+    """Something wrong with nothing unambiguous to apply; carries suggestions."""
+
+    codemod: str
+    line: int
+    column: int
+    message: str
+    suggestions: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class Status(str, Enum):
+    UNCHANGED = "unchanged"
+    CHANGED = "changed"
+    SKIPPED = "skipped"  # cannot hold provider code; not parsed
+    ERROR = "error"  # could not be read, parsed or repaired; left as it was
+
+
+@dataclass
+class RepairResult:
+    source: str
+    new_source: str
+    fixes: list[Fix] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    status: Status = Status.UNCHANGED
+    error: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.new_source != self.source
+
+    def to_dict(self) -> dict:
+        return {
+            "status": self.status.value,
+            "error": self.error,
+            "fixes": [f.to_dict() for f in self.fixes],
+            "findings": [f.to_dict() for f in self.findings],
+        }

@@ -1,0 +1,295 @@
+"""Build the schema by reading jsii-generated ``__init__.py`` files statically.
+
+Importing the provider starts node and loads a 36 MB bundle, so the generated Python
+sources are scanned as text instead.  They are extremely regular: a class header, for data
+types a ``@jsii.data_type(... name_mapping={...})`` decorator, a keyword-only ``__init__``
+signature with type annotations, and an ``__all__`` list after which only type-checking
+stubs follow.  Only the class headers, decorators and ``__init__`` signatures are handed to
+``ast``; everything else is skipped line by line.
+
+The result is plain data (dicts, lists, strings, bools) so that it can be written as JSON
+(the shipped snapshot) or marshal (the local cache).
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from cdktf_fix.schema.model import PROVIDER_PACKAGE
+
+# Aliases the generated code uses for other jsii packages, e.g. ``_cdktf_9a9027ec``.
+_FOREIGN_PREFIXES = {"_cdktf_": "cdktf", "_constructs_": "constructs"}
+
+_SCALARS = {
+    "builtins.str": "str",
+    "builtins.bool": "bool",
+    "builtins.int": "number",
+    "builtins.float": "number",
+    "jsii.Number": "number",
+    "datetime.datetime": "date",
+    "typing.Any": "any",
+    "builtins.object": "any",
+}
+
+
+def _dotted(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _dotted(node.value)
+        return f"{base}.{node.attr}" if base else None
+    return None
+
+
+class _TypeReader:
+    """Turns an annotation AST into the small type model described in ``model.py``."""
+
+    def __init__(self, module: str, aliases: dict[str, str]):
+        self.module = module
+        self.aliases = aliases  # local alias -> package name
+
+    def read(self, node: ast.expr | None):
+        if node is None:
+            return "any"
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            # forward reference: "S3BucketVersioningVersioningConfiguration"
+            return self.read(ast.parse(node.value, mode="eval").body)
+        if isinstance(node, ast.Constant) and node.value is None:
+            return None
+        if isinstance(node, ast.Subscript):
+            head = _dotted(node.value)
+            args = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+            if head == "typing.Optional":
+                return self.read(args[0])
+            if head == "typing.Union":
+                return self._union([self.read(a) for a in args])
+            if head in ("typing.Sequence", "typing.List"):
+                return ["list", self.read(args[0])]
+            if head in ("typing.Mapping", "typing.Dict"):
+                return ["map", self.read(args[-1])]
+            if head == "typing.Callable":
+                return "any"
+            return "any"
+        name = _dotted(node)
+        if name is None:
+            return "any"
+        if name in _SCALARS:
+            return _SCALARS[name]
+        if "." not in name:
+            return ["ref", f"{self.module}.{name}"]
+        prefix, _, rest = name.partition(".")
+        for alias_prefix, package in _FOREIGN_PREFIXES.items():
+            if prefix.startswith(alias_prefix):
+                if rest == "IResolvable":
+                    return "resolvable"
+                return ["ref", f"{package}.{rest}"]
+        if prefix in self.aliases:
+            return ["ref", f"{self.aliases[prefix]}.{rest}"]
+        return "any"
+
+    @staticmethod
+    def _union(members: list):
+        flat: list = []
+        for member in members:
+            if member is None:
+                continue
+            for item in member[1] if isinstance(member, list) and member[0] == "union" else [member]:
+                if item not in flat:
+                    flat.append(item)
+        has_ref = any(isinstance(m, list) and m[0] == "ref" for m in flat)
+        if has_ref:
+            # ``Union[Struct, Dict[str, Any]]``: the dict is jsii's "struct as dict" form.
+            flat = [m for m in flat if m != ["map", "any"]]
+        if len(flat) > 1 and "resolvable" in flat:
+            flat = [m for m in flat if m != "resolvable"]
+        if len(flat) == 1:
+            return flat[0]
+        return ["union", flat]
+
+
+def _iter_blocks(lines: list[str]) -> Iterator[tuple[str, int, int]]:
+    """Yield (kind, start, end) line ranges of decorators, class headers and __init__s."""
+    n = len(lines)
+    # Skip the module docstring: it may hold code examples that look like classes.
+    i = next((k for k, line in enumerate(lines) if line == "import jsii"), 0)
+    while i < n:
+        line = lines[i]
+        if line.startswith("__all__ = ["):
+            j = i
+            while not lines[j].startswith("]"):
+                j += 1
+            yield "all", i, j + 1
+            return
+        if line.startswith("@jsii.data_type("):
+            j = i
+            while not lines[j].startswith(")"):
+                j += 1
+            yield "data_type", i, j + 1
+            i = j + 1
+            continue
+        if line.startswith("class "):
+            j = i
+            while not lines[j].rstrip().endswith(":"):
+                j += 1
+            yield "class", i, j + 1
+            i = j + 1
+            continue
+        if line.startswith("    def __init__("):
+            j = i
+            while not lines[j].startswith("    ) -> None:") and not lines[j].rstrip().endswith(") -> None:"):
+                j += 1
+            yield "init", i, j + 1
+            i = j + 1
+            continue
+        if line.startswith("    ") and line.strip() and "=" in line and line.lstrip()[0].isupper():
+            # enum member, e.g. ``    FILE = "FILE"``
+            yield "member", i, i + 1
+        i += 1
+
+
+def _class_kind(bases: list[str], decorated_struct: bool) -> str:
+    if decorated_struct:
+        return "struct"
+    joined = " ".join(bases)
+    if "TerraformResource" in joined and "Lifecycle" not in joined:
+        return "resource"
+    if "TerraformDataSource" in joined:
+        return "data"
+    if "TerraformProvider" in joined:
+        return "provider"
+    if "enum.Enum" in joined:
+        return "enum"
+    if "Protocol" in joined:
+        return "interface"
+    return "class"
+
+
+def scan_module(source: str, module: str) -> dict:
+    """Scan one generated module; return {class name: class info} plus its ``__all__``."""
+    lines = source.splitlines()
+    aliases = {}
+    for line in lines[:80]:
+        if line.startswith("import ") and " as " in line:
+            target, _, alias = line[len("import "):].partition(" as ")
+            aliases[alias.strip()] = target.strip()
+    reader = _TypeReader(module, aliases)
+    classes: dict[str, dict] = {}
+    exported: list[str] = []
+    pending_mapping: dict | None = None
+    pending_struct = False
+    current: dict | None = None
+    for kind, start, end in _iter_blocks(lines):
+        text = "\n".join(lines[start:end])
+        if kind == "all":
+            exported = ast.literal_eval(text.partition("=")[2].strip())
+        elif kind == "data_type":
+            call = ast.parse(text[1:], mode="eval").body
+            pending_struct = True
+            pending_mapping = {}
+            for keyword in call.keywords:
+                if keyword.arg == "name_mapping":
+                    pending_mapping = ast.literal_eval(keyword.value)
+        elif kind == "class":
+            header = ast.parse(text + "\n    pass").body[0]
+            bases = [_dotted(b) or "" for b in header.bases]
+            current = {"kind": _class_kind(bases, pending_struct)}
+            if pending_struct:
+                current["mapping"] = pending_mapping or {}
+            classes[header.name] = current
+            pending_mapping, pending_struct = None, False
+        elif kind == "init" and current is not None and "params" not in current:
+            func = ast.parse(text.strip() + "\n    pass").body[0]
+            args = func.args
+            positional = [a.arg for a in args.posonlyargs + args.args][1:]  # drop self
+            current["positional"] = positional
+            defaults = [None] * (len(args.kwonlyargs) - len(args.kw_defaults)) + list(args.kw_defaults)
+            current["params"] = [
+                [a.arg, default is None, reader.read(a.annotation)]
+                for a, default in zip(args.kwonlyargs, defaults)
+            ]
+        elif kind == "member" and current is not None and current["kind"] == "enum":
+            current.setdefault("members", []).append(lines[start].split("=")[0].strip())
+    for info in classes.values():
+        info.setdefault("positional", [])
+        info.setdefault("params", [])
+    _resolve_refs(classes, module)
+    return {"classes": classes, "all": exported}
+
+
+def _resolve_refs(classes: dict[str, dict], module: str) -> None:
+    """Turn same-module ``ref`` types into ``struct``/``class``/``enum``; keep foreign refs."""
+
+    def fix(t):
+        if isinstance(t, list):
+            if t[0] == "ref":
+                mod, _, name = t[1].rpartition(".")
+                if mod == module and name in classes:
+                    kind = classes[name]["kind"]
+                    return ["struct" if kind == "struct" else "enum" if kind == "enum" else "class", t[1]]
+                return t
+            if t[0] == "union":
+                return ["union", [fix(m) for m in t[1]]]
+            return [t[0], fix(t[1])]
+        return t
+
+    for info in classes.values():
+        for param in info["params"]:
+            param[2] = fix(param[2])
+
+
+def _resolve_foreign(modules: dict[str, dict]) -> None:
+    """Refs into other scanned packages (``cdktf.TerraformResourceLifecycle``) get their kind."""
+
+    def fix(t):
+        if isinstance(t, list):
+            if t[0] == "ref":
+                mod, _, name = t[1].rpartition(".")
+                info = modules.get(mod, {}).get("classes", {}).get(name)
+                if info is None:
+                    return t
+                kind = info["kind"]
+                return ["struct" if kind == "struct" else "enum" if kind == "enum" else "class", t[1]]
+            if t[0] == "union":
+                return ["union", [fix(m) for m in t[1]]]
+            return [t[0], fix(t[1])]
+        return t
+
+    for data in modules.values():
+        for info in data["classes"].values():
+            for param in info["params"]:
+                param[2] = fix(param[2])
+
+
+def package_dir(distribution_top: str) -> Path | None:
+    """Find an installed top-level package directory without importing it."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(distribution_top)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+def build_schema(versions: dict[str, str]) -> dict:
+    """Scan the installed provider, cdktf and constructs packages into one schema dict."""
+    modules: dict[str, dict] = {}
+    provider = package_dir(PROVIDER_PACKAGE)
+    if provider is None:
+        raise FileNotFoundError(f"{PROVIDER_PACKAGE} is not installed")
+    for entry in sorted(os.scandir(provider), key=lambda e: e.name):
+        init = Path(entry.path) / "__init__.py"
+        if entry.is_dir() and not entry.name.startswith("_") and init.is_file():
+            name = f"{PROVIDER_PACKAGE}.{entry.name}"
+            modules[name] = scan_module(init.read_text(encoding="utf-8"), name)
+    for top in ("cdktf", "constructs"):
+        directory = package_dir(top)
+        if directory is not None and (directory / "__init__.py").is_file():
+            modules[top] = scan_module((directory / "__init__.py").read_text(encoding="utf-8"), top)
+    _resolve_foreign(modules)
+    return {"format": FORMAT_VERSION, "versions": versions, "modules": modules}
+
+
+FORMAT_VERSION = 1

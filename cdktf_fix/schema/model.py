@@ -1,0 +1,246 @@
+"""The schema index: what the installed provider (or its snapshot) defines, and lookups on it.
+
+Modules are keyed by their dotted Python path (``cdktf_cdktf_provider_aws.s3_bucket``,
+``cdktf``, ``constructs``).  Each class has a kind (resource, data, provider, struct, enum,
+interface, class), its positional parameters, its keyword-only parameters as
+``[name, required, type]`` and, for structs, the ``name_mapping`` to jsii camelCase names.
+
+The type model is plain data:
+
+- scalars: ``"str"``, ``"number"``, ``"bool"``, ``"date"``, ``"any"``, ``"resolvable"``
+- ``["list", T]``, ``["map", T]``, ``["union", [T, ...]]``
+- ``["struct", "module.Name"]``, ``["enum", "module.Name"]``, ``["class", "module.Name"]``,
+  ``["ref", "module.Name"]`` (a class of a package that is not in the index)
+"""
+
+from __future__ import annotations
+
+import difflib
+import marshal
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+PROVIDER_PACKAGE = "cdktf_cdktf_provider_aws"
+PROVIDER_DISTRIBUTION = "cdktf-cdktf-provider-aws"
+CONSTRUCT_KINDS = frozenset({"resource", "data", "provider"})
+
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+")
+
+
+def name_words(name: str) -> list[str]:
+    """``S3BucketVersioningA`` -> ``["S3", "Bucket", "Versioning", "A"]``."""
+    return _WORD.findall(name)
+
+
+def name_key(name: str) -> str:
+    """A spelling-insensitive key: case, underscores and jsii's ``A`` suffixes removed.
+
+    ``S3BucketServerSideEncryptionConfigurationRuleAApplyServerSideEncryptionByDefault`` and
+    ``S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA`` share
+    a key, and so do ``TimestreamWriteDatabase`` and ``TimestreamwriteDatabase``.
+    """
+    return "".join(w for w in name_words(name) if w != "A").lower()
+
+
+def module_key(module: str) -> str:
+    """``timestream_write_database`` and ``timestreamwrite_database`` share a key."""
+    return module.rpartition(".")[2].replace("_", "").lower()
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    required: bool
+    type: object
+
+
+@dataclass(frozen=True)
+class ClassInfo:
+    module: str
+    name: str
+    kind: str
+    positional: tuple[str, ...]
+    params: tuple[Param, ...]
+    mapping: dict
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.module}.{self.name}"
+
+    def param(self, name: str) -> Param | None:
+        for param in self.params:
+            if param.name == name:
+                return param
+        return None
+
+
+class SchemaIndex:
+    """Lookups on the schema; module details are decoded lazily, on first use."""
+
+    def __init__(self, versions: dict, names: dict[str, dict[str, str]], blobs: dict[str, bytes], source: str = ""):
+        self.versions = versions
+        self.source = source
+        self._names = names
+        self._blobs = blobs
+        self._details: dict[str, dict] = {}
+
+    # -- construction ------------------------------------------------------------------
+    @classmethod
+    def from_schema(cls, schema: dict, source: str = "") -> SchemaIndex:
+        names = {m: {c: info["kind"] for c, info in data["classes"].items()} for m, data in schema["modules"].items()}
+        blobs = {m: marshal.dumps(data["classes"]) for m, data in schema["modules"].items()}
+        return cls(schema["versions"], names, blobs, source)
+
+    def to_cache(self) -> bytes:
+        return marshal.dumps({"versions": self.versions, "names": self._names, "blobs": self._blobs})
+
+    @classmethod
+    def from_cache(cls, data: bytes, source: str = "") -> SchemaIndex:
+        loaded = marshal.loads(data)
+        return cls(loaded["versions"], loaded["names"], loaded["blobs"], source)
+
+    def to_schema(self) -> dict:
+        from cdktf_fix.schema.build import FORMAT_VERSION
+
+        modules = {m: {"classes": self._module_details(m), "all": sorted(self._names[m])} for m in self._names}
+        return {"format": FORMAT_VERSION, "versions": self.versions, "modules": modules}
+
+    # -- modules -------------------------------------------------------------------------
+    def provider_module(self, short: str) -> str:
+        return f"{PROVIDER_PACKAGE}.{short}"
+
+    def has_module(self, module: str) -> bool:
+        return module in self._names
+
+    @property
+    def modules(self) -> list[str]:
+        return list(self._names)
+
+    @cached_property
+    def provider_modules(self) -> list[str]:
+        return [m for m in self._names if m.startswith(PROVIDER_PACKAGE + ".")]
+
+    def names_in(self, module: str) -> dict[str, str]:
+        """Class name -> kind for one module (empty when the module does not exist)."""
+        return self._names.get(module, {})
+
+    def defines(self, module: str, name: str) -> bool:
+        return name in self._names.get(module, ())
+
+    def kind(self, module: str, name: str) -> str | None:
+        return self._names.get(module, {}).get(name)
+
+    def construct_classes(self, module: str) -> list[str]:
+        return [n for n, k in self.names_in(module).items() if k in CONSTRUCT_KINDS]
+
+    # -- global lookups ------------------------------------------------------------------
+    @cached_property
+    def _where(self) -> dict[str, list[str]]:
+        where: dict[str, list[str]] = {}
+        for module, names in self._names.items():
+            for name in names:
+                where.setdefault(name, []).append(module)
+        return where
+
+    @cached_property
+    def _by_key(self) -> dict[str, list[tuple[str, str]]]:
+        by_key: dict[str, list[tuple[str, str]]] = {}
+        for module, names in self._names.items():
+            for name in names:
+                by_key.setdefault(name_key(name), []).append((module, name))
+        return by_key
+
+    @cached_property
+    def _modules_by_key(self) -> dict[str, list[str]]:
+        by_key: dict[str, list[str]] = {}
+        for module in self.provider_modules:
+            by_key.setdefault(module_key(module), []).append(module)
+        return by_key
+
+    def where(self, name: str) -> list[str]:
+        """Modules that define ``name`` exactly."""
+        return list(self._where.get(name, ()))
+
+    def same_key(self, name: str) -> list[tuple[str, str]]:
+        """(module, name) pairs whose name differs from ``name`` only by case or ``A`` suffixes."""
+        return list(self._by_key.get(name_key(name), ()))
+
+    def modules_with_key(self, module: str) -> list[str]:
+        return list(self._modules_by_key.get(module_key(module), ()))
+
+    def closest_names(self, name: str, n: int = 5, cutoff: float = 0.75, module: str | None = None) -> list[tuple[str, str]]:
+        """Nearest real (module, class) pairs by spelling, best first."""
+        pool = {n_: m for n_, m in ((c, module) for c in self.names_in(module))} if module else None
+        if pool is None:
+            keys = list(self._by_key)
+            matches = difflib.get_close_matches(name_key(name), keys, n=n, cutoff=cutoff)
+            found = [pair for key in matches for pair in self._by_key[key]]
+            return found[:n]
+        matches = difflib.get_close_matches(name, list(pool), n=n, cutoff=cutoff)
+        return [(pool[m], m) for m in matches]
+
+    def closest_modules(self, module: str, n: int = 5, cutoff: float = 0.75) -> list[str]:
+        short = module.rpartition(".")[2]
+        shorts = {m.rpartition(".")[2]: m for m in self.provider_modules}
+        return [shorts[s] for s in difflib.get_close_matches(short, list(shorts), n=n, cutoff=cutoff)]
+
+    # -- class details ---------------------------------------------------------------------
+    def _module_details(self, module: str) -> dict:
+        details = self._details.get(module)
+        if details is None:
+            details = marshal.loads(self._blobs[module]) if module in self._blobs else {}
+            self._details[module] = details
+        return details
+
+    def class_info(self, module: str, name: str) -> ClassInfo | None:
+        raw = self._module_details(module).get(name)
+        if raw is None:
+            return None
+        params = tuple(Param(p[0], bool(p[1]), p[2]) for p in raw["params"])
+        return ClassInfo(module, name, raw["kind"], tuple(raw["positional"]), params, raw.get("mapping", {}))
+
+    def class_by_qualified(self, qualified: str) -> ClassInfo | None:
+        module, _, name = qualified.rpartition(".")
+        return self.class_info(module, name)
+
+    def field_type(self, module: str, name: str, field: str):
+        info = self.class_info(module, name)
+        param = info.param(field) if info else None
+        return param.type if param else None
+
+    def field_struct(self, module: str, name: str, field: str) -> str | None:
+        """The qualified struct a field expects (single or list), or None."""
+        return struct_of(self.field_type(module, name, field))
+
+    def field_shape(self, module: str, name: str, field: str) -> str | None:
+        """``"single"``, ``"list"``, ``"either"`` or None (unknown field / not a block)."""
+        return shape_of(self.field_type(module, name, field))
+
+
+def struct_of(t) -> str | None:
+    if not isinstance(t, list):
+        return None
+    if t[0] == "struct":
+        return t[1]
+    if t[0] == "list":
+        return struct_of(t[1])
+    if t[0] == "union":
+        found = {s for s in (struct_of(m) for m in t[1]) if s}
+        return found.pop() if len(found) == 1 else None
+    return None
+
+
+def shape_of(t) -> str | None:
+    if not isinstance(t, list):
+        return None
+    if t[0] == "struct":
+        return "single"
+    if t[0] == "list" and struct_of(t[1]):
+        return "list"
+    if t[0] == "union":
+        shapes = {shape_of(m) for m in t[1]} - {None}
+        if shapes == {"single", "list"}:
+            return "either"
+        return shapes.pop() if len(shapes) == 1 else None
+    return None
