@@ -29,7 +29,7 @@ def may_hold_provider_code(source: str) -> bool:
 
 def _syntax_message(error: Exception) -> str:
     if isinstance(error, cst.ParserSyntaxError):
-        return f"syntax error at line {error.raw_line}, column {error.raw_column}: {error.message}"
+        return f"syntax error at line {error.raw_line}, column {error.raw_column + 1}"
     return f"cannot parse: {error}"
 
 
@@ -50,7 +50,7 @@ class Engine:
             tree = cst.parse_module(source)
         except Exception as error:  # libcst raises ParserSyntaxError, and rarely others
             return RepairResult(source, source, status=Status.ERROR, error=_syntax_message(error))
-        ctx = FileContext(self.schema, self.options)
+        ctx = FileContext(self.schema, self.options, source=source)
         for _ in range(self.options.max_iterations):
             ctx.begin(tree, collect_facts(tree))
             for codemod in self.codemods:
@@ -65,14 +65,16 @@ class Engine:
             )
         tree = plan_imports(tree, ctx.bindings)
         new_source = tree.code
-        result = RepairResult(source, new_source, ctx.fixes + ctx.proposals, ctx.findings)
+        fixes = sorted(ctx.fixes + ctx.proposals, key=lambda f: (f.line, f.column))
+        findings = sorted(ctx.findings, key=lambda f: (f.line, f.column))
+        result = RepairResult(source, new_source, fixes, findings)
         if new_source == source:
             return result
         try:
             cst.parse_module(new_source)
         except Exception as error:  # never hand back code that does not parse
             return RepairResult(
-                source, source, ctx.proposals, ctx.findings, Status.ERROR,
+                source, source, [], findings, Status.ERROR,
                 f"internal error: the repaired code does not parse ({_syntax_message(error)}); file left as it was",
             )
         result.status = Status.CHANGED

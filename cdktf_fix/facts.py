@@ -62,6 +62,7 @@ class Usage:
 class FileFacts:
     bindings: list[Binding] = field(default_factory=list)
     references: Counter = field(default_factory=Counter)  # name -> count, outside imports
+    first_reference: dict[str, cst.Name] = field(default_factory=dict)
     bound: set[str] = field(default_factory=set)  # names bound other than by schema imports
     usage: dict[str, Usage] = field(default_factory=lambda: defaultdict(Usage))
     chains: Counter = field(default_factory=Counter)  # ("aws", "s3_bucket", "S3Bucket") -> count
@@ -245,6 +246,7 @@ class _Collector(cst.CSTVisitor):
     def visit_Name(self, node: cst.Name) -> None:
         if id(node) not in self._not_references:
             self.facts.references[node.value] += 1
+            self.facts.first_reference.setdefault(node.value, node)
 
 
 class _ChainCounter(cst.CSTVisitor):

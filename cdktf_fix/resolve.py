@@ -94,6 +94,15 @@ def class_aliases(name: str) -> list[str]:
 
 
 def resolve_class(schema: SchemaIndex, hint_modules: list[str], name: str, usage: Usage | None) -> Resolution:
+    """Memoized per schema: the same wrong name recurs across iterations, files and samples."""
+    key = (tuple(hint_modules), name, usage.kind if usage else None, frozenset(usage.keywords) if usage else frozenset())
+    found = schema.memo.get(key)
+    if found is None:
+        found = schema.memo[key] = _resolve_class(schema, hint_modules, name, usage)
+    return found
+
+
+def _resolve_class(schema: SchemaIndex, hint_modules: list[str], name: str, usage: Usage | None) -> Resolution:
     for module in hint_modules:
         if schema.defines(module, name):
             return Resolution(module, name, Safety.SAFE, "exists")

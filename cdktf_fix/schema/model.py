@@ -84,6 +84,7 @@ class SchemaIndex:
         self._names = names
         self._blobs = blobs
         self._details: dict[str, dict] = {}
+        self.memo: dict = {}  # lookups that callers memoize on this index
 
     # -- construction ------------------------------------------------------------------
     @classmethod
@@ -171,14 +172,22 @@ class SchemaIndex:
 
     def closest_names(self, name: str, n: int = 5, cutoff: float = 0.75, module: str | None = None) -> list[tuple[str, str]]:
         """Nearest real (module, class) pairs by spelling, best first."""
-        pool = {n_: m for n_, m in ((c, module) for c in self.names_in(module))} if module else None
-        if pool is None:
-            keys = list(self._by_key)
-            matches = difflib.get_close_matches(name_key(name), keys, n=n, cutoff=cutoff)
-            found = [pair for key in matches for pair in self._by_key[key]]
-            return found[:n]
-        matches = difflib.get_close_matches(name, list(pool), n=n, cutoff=cutoff)
-        return [(pool[m], m) for m in matches]
+        if module is not None:
+            matches = difflib.get_close_matches(name, list(self.names_in(module)), n=n, cutoff=cutoff)
+            return [(module, m) for m in matches]
+        key = name_key(name)
+        # compare with names of the same service only (same first letters): 25k names are too many
+        keys = self._keys_by_prefix.get(key[:4], [])
+        matches = difflib.get_close_matches(key, keys, n=n, cutoff=cutoff)
+        found = [pair for k in matches for pair in self._by_key[k]]
+        return found[:n]
+
+    @cached_property
+    def _keys_by_prefix(self) -> dict[str, list[str]]:
+        buckets: dict[str, list[str]] = {}
+        for key in self._by_key:
+            buckets.setdefault(key[:4], []).append(key)
+        return buckets
 
     def closest_modules(self, module: str, n: int = 5, cutoff: float = 0.75) -> list[str]:
         short = module.rpartition(".")[2]

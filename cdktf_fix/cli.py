@@ -1,0 +1,243 @@
+"""The command line: parses arguments, calls the engine, prints.  Nothing else lives here."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from cdktf_fix import __version__
+
+app = typer.Typer(
+    name="cdktf-fix",
+    help="Repair model-generated CDKTF Python (AWS provider) so that it synthesizes.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+schema_app = typer.Typer(help="The provider schema the fixes are looked up in.", no_args_is_help=True)
+app.add_typer(schema_app, name="schema")
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+Paths = Annotated[list[Path], typer.Argument(help="Files or folders (folders are searched recursively).", show_default=False)]
+Unsafe = Annotated[bool, typer.Option("--unsafe-fixes", help="Also apply fixes that pick among several candidates.")]
+Select = Annotated[Optional[list[str]], typer.Option("--select", help="Run only these codemods (repeatable).")]
+Ignore = Annotated[Optional[list[str]], typer.Option("--ignore", help="Do not run these codemods (repeatable).")]
+Format = Annotated[OutputFormat, typer.Option("--format", help="Output format.")]
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def _fail(message: str) -> None:
+    _console(stderr=True).print(f"[red]error:[/red] {message}")
+    raise typer.Exit(2)
+
+
+def _run(paths: list[Path], unsafe: bool, select, ignore, write: bool):
+    from cdktf_fix.context import Options
+    from cdktf_fix.engine import Engine
+    from cdktf_fix.schema import SchemaUnavailable, load_index
+    from cdktf_fix.sources import process
+    from codemods import BY_ID
+
+    unknown = [c for c in (select or []) + (ignore or []) if c not in BY_ID]
+    if unknown:
+        _fail(f"unknown codemod {', '.join(unknown)} (see `cdktf-fix rules`)")
+    try:
+        schema = load_index()
+    except SchemaUnavailable as error:
+        _fail(str(error))
+    engines: dict = {}
+
+    def engine_for(local_packages):
+        if local_packages not in engines:
+            options = Options(
+                unsafe_fixes=unsafe,
+                local_packages=local_packages,
+                select=frozenset(select) if select else None,
+                ignore=frozenset(ignore or ()),
+            )
+            engines[local_packages] = Engine(schema, options)
+        return engines[local_packages]
+
+    return process(engine_for, paths, write)
+
+
+def _print_findings(console, report, show_fixes: bool) -> None:
+    from rich.markup import escape
+
+    for outcome in report.files:
+        path = escape(str(outcome.path))
+        if outcome.error:
+            console.print(f"[bold]{path}[/bold]: [red]skipped[/red]: {escape(outcome.error)}")
+        if show_fixes:
+            for fix in outcome.result.fixes:
+                tag = "[green]fixable[/green]" if fix.applied else "[yellow]unsafe fix[/yellow]"
+                console.print(f"[bold]{path}[/bold]:{fix.line}:{fix.column}: [cyan]{fix.codemod}[/cyan] {escape(fix.message)} [{tag}]")
+        for finding in outcome.result.findings:
+            hint = f" (did you mean: {escape(', '.join(finding.suggestions[:3]))})" if finding.suggestions else ""
+            console.print(f"[bold]{path}[/bold]:{finding.line}:{finding.column}: [cyan]{finding.codemod}[/cyan] {escape(finding.message)}{hint}")
+
+
+def _summary(report, verb: str) -> str:
+    fixes = sum(1 for f in report.files for x in f.result.fixes if x.applied)
+    unsafe = sum(1 for f in report.files for x in f.result.fixes if not x.applied)
+    parts = [f"{len(report.files)} file{'s' * (len(report.files) != 1)} checked", f"{fixes} fix{'es' * (fixes != 1)} {verb} in {len(report.changed)} file{'s' * (len(report.changed) != 1)}"]
+    if unsafe:
+        parts.append(f"{unsafe} unsafe fix{'es' * (unsafe != 1)} available with --unsafe-fixes")
+    parts.append(f"{report.count('findings')} finding{'s' * (report.count('findings') != 1)} left")
+    if report.errors:
+        parts.append(f"{len(report.errors)} file{'s' * (len(report.errors) != 1)} skipped")
+    return ", ".join(parts)
+
+
+def _exit_code(report, problems: bool) -> int:
+    if report.errors:
+        return 2
+    return 1 if problems else 0
+
+
+@app.command()
+def apply(paths: Paths, unsafe_fixes: Unsafe = False, select: Select = None, ignore: Ignore = None, output_format: Format = OutputFormat.text) -> None:
+    """Write fixes in place. Exit 0 when nothing is left to report, 1 when findings remain, 2 when a file was skipped."""
+    report = _run(paths, unsafe_fixes, select, ignore, write=True)
+    if output_format is OutputFormat.json:
+        print(json.dumps(report.to_dict(applied=True), indent=2))
+    else:
+        console = _console()
+        _print_findings(console, report, show_fixes=False)
+        console.print(_summary(report, "applied"))
+    raise typer.Exit(_exit_code(report, report.count("findings") > 0))
+
+
+@app.command()
+def diff(paths: Paths, unsafe_fixes: Unsafe = False, select: Select = None, ignore: Ignore = None, output_format: Format = OutputFormat.text) -> None:
+    """Print the fixes as a unified diff; write nothing. Exit 1 when there would be changes."""
+    report = _run(paths, unsafe_fixes, select, ignore, write=False)
+    if output_format is OutputFormat.json:
+        data = report.to_dict(applied=False)
+        for entry, outcome in zip(data["files"], report.files):
+            entry["diff"] = outcome.diff()
+        print(json.dumps(data, indent=2))
+    else:
+        from rich.markup import escape
+
+        console = _console()
+        for outcome in report.changed:
+            for line in outcome.diff().splitlines():
+                style = "green" if line.startswith("+") else "red" if line.startswith("-") else "cyan" if line.startswith("@@") else "bold" if line.startswith(("---", "+++")) else ""
+                console.print(f"[{style}]{escape(line)}[/{style}]" if style else escape(line))
+        _print_findings(_console(stderr=True), report, show_fixes=False)
+        _console(stderr=True).print(_summary(report, "would be applied"))
+    raise typer.Exit(_exit_code(report, bool(report.changed)))
+
+
+@app.command()
+def check(paths: Paths, unsafe_fixes: Unsafe = False, select: Select = None, ignore: Ignore = None, output_format: Format = OutputFormat.text) -> None:
+    """List every problem, fixable or not; write nothing. Exit 0 none, 1 some, 2 usage or internal error."""
+    report = _run(paths, unsafe_fixes, select, ignore, write=False)
+    problems = any(f.result.fixes or f.result.findings for f in report.files)
+    if output_format is OutputFormat.json:
+        print(json.dumps(report.to_dict(applied=False), indent=2))
+    else:
+        console = _console()
+        _print_findings(console, report, show_fixes=True)
+        console.print(_summary(report, "available"))
+    raise typer.Exit(_exit_code(report, problems))
+
+
+@app.command()
+def rules(output_format: Format = OutputFormat.text) -> None:
+    """List the codemods: id, summary and fix safety."""
+    from codemods import ALL_CODEMODS
+
+    if output_format is OutputFormat.json:
+        print(json.dumps([{"id": c.id, "summary": c.summary, "why": c.why, "safety": c.safety} for c in ALL_CODEMODS], indent=2))
+        return
+    from rich.table import Table
+
+    table = Table("id", "summary", "fix safety", show_lines=True)
+    for codemod in ALL_CODEMODS:
+        table.add_row(codemod.id, codemod.summary, codemod.safety)
+    _console().print(table)
+
+
+@schema_app.command("info")
+def schema_info(output_format: Format = OutputFormat.text) -> None:
+    """Which provider schema is in use, where it comes from, and where it is cached."""
+    from cdktf_fix.schema.store import SchemaUnavailable, describe
+
+    try:
+        info = describe()
+    except SchemaUnavailable as error:
+        _fail(str(error))
+    if output_format is OutputFormat.json:
+        print(json.dumps(info, indent=2))
+        return
+    console = _console()
+    versions = ", ".join(f"{k} {v}" for k, v in info["versions"].items())
+    console.print(f"schema: {versions}")
+    console.print(f"source: {info['source']}" + (f" ({info['snapshot']})" if info["snapshot"] else " (built from the installed packages)"))
+    installed = ", ".join(f"{k} {v or 'not installed'}" for k, v in info["installed"].items())
+    console.print(f"installed: {installed}")
+    console.print(f"cache: {info['cache']} ({'present' if info['cached'] else 'built on first use'})")
+
+
+@schema_app.command("build")
+def schema_build(
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Also write a compressed snapshot (.json.gz) here.")] = None,
+) -> None:
+    """Rebuild the schema from the installed provider (static scan, no import) and cache it."""
+    import time
+
+    from cdktf_fix.schema.store import SchemaUnavailable, build_installed
+
+    start = time.perf_counter()
+    try:
+        index, cache = build_installed(output)
+    except SchemaUnavailable as error:
+        _fail(str(error))
+    console = _console()
+    versions = ", ".join(f"{k} {v}" for k, v in index.versions.items())
+    console.print(f"built schema for {versions} in {time.perf_counter() - start:.1f} s: {len(index.modules)} modules")
+    console.print(f"cached at {cache}")
+    if output is not None:
+        console.print(f"snapshot written to {output}")
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"cdktf-fix {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    """Repair model-generated CDKTF Python (AWS provider) so that it synthesizes."""
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

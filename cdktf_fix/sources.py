@@ -1,0 +1,204 @@
+"""Files in, files out: discovery, reading, repairing and atomic writing.
+
+Bytes outside the edits stay as they were: files are decoded without newline translation (so
+CRLF stays CRLF), a UTF-8 BOM is kept, and a write goes to a temporary file in the same folder
+that replaces the original by rename, keeping its mode.  A file that changed on disk since it
+was read is not overwritten.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import stat
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cdktf_fix.engine import Engine
+from cdktf_fix.result import RepairResult, Status
+
+_BOM = b"\xef\xbb\xbf"
+SKIP_DIRS = frozenset({"cdktf.out", "imports", "node_modules", "__pycache__", "site-packages", "venv", "env", "build", "dist"})
+
+
+@dataclass
+class SourceText:
+    text: str
+    bom: bool
+    mtime_ns: int
+    size: int
+
+
+@dataclass
+class FileOutcome:
+    path: Path
+    result: RepairResult
+    written: bool = False
+
+    @property
+    def error(self) -> str | None:
+        return self.result.error
+
+    def diff(self) -> str:
+        old = self.result.source.splitlines(keepends=True)
+        new = self.result.new_source.splitlines(keepends=True)
+        return "".join(difflib.unified_diff(old, new, str(self.path), str(self.path)))
+
+
+@dataclass
+class RunReport:
+    files: list[FileOutcome] = field(default_factory=list)
+
+    @property
+    def changed(self) -> list[FileOutcome]:
+        return [f for f in self.files if f.result.changed]
+
+    @property
+    def errors(self) -> list[FileOutcome]:
+        return [f for f in self.files if f.result.status is Status.ERROR]
+
+    def count(self, attribute: str) -> int:
+        return sum(len(getattr(f.result, attribute)) for f in self.files)
+
+    def to_dict(self, applied: bool) -> dict:
+        files = []
+        for outcome in self.files:
+            entry = {"path": str(outcome.path), **outcome.result.to_dict(), "written": outcome.written}
+            for fix in entry["fixes"]:
+                fix["applied"] = fix["applied"] and applied and outcome.written
+            files.append(entry)
+        return {
+            "files": files,
+            "summary": {
+                "files": len(self.files),
+                "changed": len(self.changed),
+                "fixes": sum(1 for f in self.files for x in f.result.fixes if x.applied),
+                "unsafe_fixes_not_applied": sum(1 for f in self.files for x in f.result.fixes if not x.applied),
+                "findings": self.count("findings"),
+                "errors": len(self.errors),
+            },
+        }
+
+
+def _is_venv(path: Path) -> bool:
+    return (path / "pyvenv.cfg").is_file()
+
+
+def iter_python_files(paths: Iterable[Path]) -> Iterator[Path | tuple[Path, str]]:
+    """Python files under ``paths``; a (path, reason) tuple for paths that cannot be walked.
+
+    Named files are always taken; folders are walked recursively, skipping hidden folders,
+    virtual environments, ``cdktf.out``, generated bindings (``.gen``, ``imports``) and
+    ``node_modules``.  Symlinked folders are not followed (no loops).
+    """
+    seen: set[Path] = set()
+    for root in paths:
+        if not root.exists():
+            yield (root, "no such file or directory")
+            continue
+        if root.is_file():
+            resolved = root.resolve()
+            if resolved not in seen:
+                seen.add(resolved)
+                yield root
+            continue
+        for folder, dirs, files in os.walk(root, followlinks=False):
+            base = Path(folder)
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS and not _is_venv(base / d))
+            for name in sorted(files):
+                if name.endswith(".py") and not name.startswith("."):
+                    path = base / name
+                    resolved = path.resolve()
+                    if resolved not in seen:
+                        seen.add(resolved)
+                        yield path
+
+
+def read_source(path: Path) -> SourceText:
+    """Read a Python file as text; raises ValueError with a reason for non-text files."""
+    info = path.stat()
+    data = path.read_bytes()
+    bom = data.startswith(_BOM)
+    if bom:
+        data = data[len(_BOM):]
+    if b"\x00" in data:
+        raise ValueError("binary file (contains NUL bytes)")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"not UTF-8 (byte {error.start}: {error.reason})") from None
+    return SourceText(text, bom, info.st_mtime_ns, info.st_size)
+
+
+def write_source(path: Path, text: str, original: SourceText) -> None:
+    """Atomically replace ``path`` with ``text``, unless it changed since it was read."""
+    info = path.stat()
+    if (info.st_mtime_ns, info.st_size) != (original.mtime_ns, original.size):
+        raise OSError("changed on disk since it was read; not overwritten")
+    data = (_BOM if original.bom else b"") + text.encode("utf-8")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".cdktf-fix.tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, stat.S_IMODE(info.st_mode))
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def local_packages(path: Path) -> frozenset[str]:
+    """``imports`` when generated provider bindings (``imports/aws``) sit beside the project."""
+    for folder in [path.parent, *path.parent.parents]:
+        if (folder / "imports" / "aws").is_dir():
+            return frozenset({"imports"})
+        if (folder / "cdktf.json").is_file():
+            break
+    return frozenset()
+
+
+def _failed(path: Path, reason: str, source: str = "") -> FileOutcome:
+    return FileOutcome(path, RepairResult(source, source, status=Status.ERROR, error=reason))
+
+
+def process(engine_for, paths: Iterable[Path], write: bool) -> RunReport:
+    """Repair every Python file under ``paths``; write results when ``write``.
+
+    ``engine_for(local_packages)`` returns the engine to use for a file (the options differ only
+    when a project has generated bindings).
+    """
+    report = RunReport()
+    for item in iter_python_files(paths):
+        if isinstance(item, tuple):
+            report.files.append(_failed(*item))
+            continue
+        path = item
+        try:
+            source = read_source(path)
+        except (OSError, ValueError) as error:
+            report.files.append(_failed(path, _reason(error)))
+            continue
+        engine: Engine = engine_for(local_packages(path))
+        result = engine.repair(source.text)
+        outcome = FileOutcome(path, result)
+        if write and result.changed and result.status is Status.CHANGED:
+            try:
+                write_source(path, result.new_source, source)
+                outcome.written = True
+            except OSError as error:
+                outcome.result = RepairResult(
+                    result.source, result.source, result.fixes, result.findings, Status.ERROR, f"not written: {_reason(error)}"
+                )
+        report.files.append(outcome)
+    return report
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror.lower()
+    return str(error)
