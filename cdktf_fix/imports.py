@@ -34,11 +34,12 @@ def _dotted(module: str) -> cst.Attribute | cst.Name:
     return node
 
 
-def new_import(module: str, aliases: list[cst.ImportAlias]) -> cst.SimpleStatementLine:
+def new_import(module: str, aliases: list[cst.ImportAlias], line_length: int = LINE_LENGTH) -> cst.SimpleStatementLine:
     """``from module import A, B``, or one name per line in parentheses when too long."""
-    flat = cst.ImportFrom(module=_dotted(module), names=[a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in aliases])
+    separated = [a.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for a in aliases[:-1]]
+    flat = cst.ImportFrom(module=_dotted(module), names=separated + [aliases[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)])
     line = cst.SimpleStatementLine(body=[flat])
-    if len(cst.Module(body=[line]).code.rstrip("\n")) <= LINE_LENGTH:
+    if len(cst.Module(body=[line]).code.rstrip("\n")) <= line_length:
         return line
     indent = cst.ParenthesizedWhitespace(
         first_line=cst.TrailingWhitespace(), indent=True, last_line=cst.SimpleWhitespace("    ")
@@ -70,6 +71,16 @@ def _relist(original: list[cst.ImportAlias], new: list[cst.ImportAlias]) -> list
         else:
             out.append(alias.with_changes(comma=own.get(id(alias), separator)))
     return out
+
+
+def file_line_length(tree: cst.Module) -> int:
+    """The file's own limit: 88, or its longest single-line import if that is longer."""
+    longest = LINE_LENGTH
+    for statement in tree.body:
+        if isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.ImportFrom):
+            if not statement.body[0].lpar:
+                longest = max(longest, len(tree.code_for_node(statement.body[0])))
+    return longest
 
 
 class _Plan:
@@ -114,8 +125,9 @@ class _Plan:
 
 
 class _Planner(cst.CSTTransformer):
-    def __init__(self, plan: _Plan) -> None:
+    def __init__(self, plan: _Plan, line_length: int) -> None:
         self.plan = plan
+        self.line_length = line_length
         self.ordinal = 0
         self.replacements: dict[int, list[cst.SimpleStatementLine]] = {}
         self._line_ordinals: list[int] = []
@@ -181,7 +193,7 @@ class _Planner(cst.CSTTransformer):
             if rewritten is not None:
                 body.append(rewritten)
             for module, aliases in self.plan.new_after.get(ordinal, {}).items():
-                after.append(new_import(module, aliases))
+                after.append(new_import(module, aliases, self.line_length))
         lines: list[cst.SimpleStatementLine] = []
         if body:
             last = body[-1]
@@ -192,7 +204,8 @@ class _Planner(cst.CSTTransformer):
         if not lines:
             return cst.RemoveFromParent()
         if not body:
-            lines[0] = lines[0].with_changes(leading_lines=updated_node.leading_lines)
+            # the statement is gone: its comments (above it and at its end) go to its replacement
+            lines[0] = lines[0].with_changes(leading_lines=updated_node.leading_lines, trailing_whitespace=updated_node.trailing_whitespace)
         return cst.FlattenSentinel(lines) if len(lines) > 1 else lines[0]
 
 
@@ -221,12 +234,13 @@ def plan_imports(tree: cst.Module, bindings: list[ImportBinding]) -> cst.Module:
     if not any(b.changed for b in bindings):
         return tree
     plan = _Plan(bindings)
+    line_length = file_line_length(tree)
     if plan.changed_statements:
-        tree = tree.visit(_Planner(plan))
+        tree = tree.visit(_Planner(plan, line_length))
     if plan.unanchored:
         body = list(tree.body)
         index = _insertion_index(body)
-        new_lines = [new_import(module, aliases) for module, aliases in plan.unanchored.items()]
+        new_lines = [new_import(module, aliases, line_length) for module, aliases in plan.unanchored.items()]
         if index == 0 and body:
             # nothing above: keep the file's leading comments first
             new_lines[0] = new_lines[0].with_changes(leading_lines=body[0].leading_lines)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from cdktf_fix.facts import Usage
 from cdktf_fix.result import Safety
-from cdktf_fix.schema.model import CONSTRUCT_KINDS, PROVIDER_PACKAGE, SchemaIndex
+from cdktf_fix.schema.model import CONSTRUCT_KINDS, PROVIDER_PACKAGE, SchemaIndex, name_words, struct_of
 
 _DATA = Path(__file__).parent / "data" / "service_aliases.json"
 
@@ -165,3 +165,38 @@ def hint_modules_for(schema: SchemaIndex, module: str, name: str) -> list[str]:
         if extra not in found:
             found.append(extra)
     return found
+
+
+def restructure_hint(schema: SchemaIndex, module: str, name: str) -> str | None:
+    """For a name made of a real class plus a field path, say how that field is really typed.
+
+    ``Wafv2WebAclRuleStatementRateBasedStatement`` is ``Wafv2WebAclRule`` + ``statement`` +
+    ``rate_based_statement``; ``statement`` is typed Any, so the value is a plain dict with
+    Terraform snake_case keys.  Returns None when the name is not of that shape.
+    """
+    words = name_words(name)
+    for cut in range(len(words) - 1, 0, -1):
+        owner = "".join(words[:cut])
+        info = schema.class_info(module, owner) or schema.class_info(module, owner + "A")
+        if info is None:
+            continue
+        rest = [w.lower() for w in words[cut:]]
+        for take in range(len(rest), 0, -1):
+            param = info.param("_".join(rest[:take]))
+            if param is None:
+                continue
+            inner = "_".join(rest[take:])
+            if param.type == "any":
+                key = f'{{"{inner}": {{...}}}}' if inner else "{...}"
+                return f"{info.name}({param.name}={key}): {param.name} is typed Any, so pass a plain dict with Terraform snake_case keys"
+            struct = struct_of(param.type)
+            if struct and not inner:
+                return f"{info.name}({param.name}=...) takes {struct.rpartition('.')[2]}"
+            if isinstance(param.type, str) and not inner:
+                extra = " (a JSON document: json.dumps(...))" if param.name.endswith(("_definitions", "_policy", "policy")) else ""
+                return f"{info.name}({param.name}=...) is a plain {param.type}{extra}, not a class"
+        flattened = [p.name for p in info.params if p.name.startswith(rest[0] + "_")]
+        if flattened:
+            return f"{info.name} takes this block as flat keywords: {', '.join(flattened)}"
+        return None
+    return None

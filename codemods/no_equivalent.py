@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from cdktf_fix.context import FileContext
-from cdktf_fix.resolve import hint_modules_for, resolve_class
+from cdktf_fix.resolve import hint_modules_for, resolve_class, restructure_hint
 from cdktf_fix.result import Safety
 from codemods._shared import qualified, suggestions
 from codemods.base import Codemod
@@ -40,5 +40,7 @@ class NoEquivalent(Codemod):
                 # an unsafe fix exists (offered by class-name); say so and suggest it first
                 ctx.add_finding(self.id, node, f"{qualified(module, name)} does not exist; maybe {resolution.name} ({resolution.reason})", suggestions(resolution))
             else:
-                ctx.add_finding(self.id, node, f"{qualified(module, name)} does not exist in any module", suggestions(resolution))
+                hint = restructure_hint(ctx.schema, module, name)
+                found = ([hint] if hint else []) + suggestions(resolution)
+                ctx.add_finding(self.id, node, f"{qualified(module, name)} does not exist in any module", found)
         return tree

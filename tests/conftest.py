@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus" / "dev"
+
+
+@pytest.fixture(scope="session")
+def schema():
+    from cdktf_fix.schema import load_index
+
+    return load_index()
+
+
+@pytest.fixture(scope="session")
+def engine(schema):
+    from cdktf_fix.engine import Engine
+
+    return Engine(schema)
+
+
+@pytest.fixture
+def repair(schema):
+    """Repair a source string with the given options; returns the RepairResult."""
+    from cdktf_fix.context import Options
+    from cdktf_fix.engine import Engine
+
+    def run(source: str, **options):
+        return Engine(schema, Options(**options)).repair(source)
+
+    return run
