@@ -16,7 +16,7 @@ import ast
 
 from cdktf_fix.facts import Binding, FileFacts, chain_of
 from cdktf_fix.result import Finding, Fix, Safety
-from cdktf_fix.schema.model import SchemaIndex
+from cdktf_fix.schema.model import PROVIDER_PACKAGE, SchemaIndex
 
 
 @dataclass
@@ -168,16 +168,23 @@ class FileContext:
 
     def add_fix(self, codemod: str, node: cst.CSTNode | None, old: str, new: str, message: str, safety: Safety, applied: bool = True) -> None:
         line, column = self.position(node)
+        message = _short(message)
         fix = Fix(codemod, line, column, old, new, message, safety, applied)
         (self.fixes if applied else self.proposals).append(fix)
 
     def add_finding(self, codemod: str, node: cst.CSTNode | None, message: str, suggestions: list[str] | None = None) -> None:
         line, column = self.position(node)
+        message = _short(message)
         key = (codemod, message)
         if key in self._finding_keys:
             return
         self._finding_keys.add(key)
         self.findings.append(Finding(codemod, line, column, message, list(suggestions or [])))
+
+
+def _short(message: str) -> str:
+    """Messages name provider modules by their short names (``s3_bucket.S3Bucket``)."""
+    return message.replace(PROVIDER_PACKAGE + ".", "")
 
 
 class _QueuedEdits(cst.CSTTransformer):

@@ -1,0 +1,35 @@
+"""The acceptance numbers on the dev corpus (skipped when ../shared/corpus is absent)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus" / "dev"
+
+pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="no corpus at ../shared/corpus/dev")
+
+
+def _numbers(output: str) -> dict[str, int]:
+    numbers = {}
+    for line in output.splitlines():
+        parts = line.rsplit(None, 1)
+        head = line[:44].strip()
+        if head and len(line) > 44 and line[44:].strip().split()[0].isdigit():
+            numbers[head] = int(line[44:].strip().split()[0])
+    return numbers
+
+
+def test_import_repairs_on_the_dev_corpus():
+    run = subprocess.run([sys.executable, str(ROOT / "scripts" / "measure_corpus.py"), str(CORPUS)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    numbers = _numbers(run.stdout)
+    before = numbers["unresolvable imports before"]
+    assert before > 50, run.stdout
+    assert numbers["fixed"] >= 0.85 * before, run.stdout
+    assert numbers["left and reported with suggestions"] == numbers["left"], run.stdout
+    assert numbers["regressions"] == 0, run.stdout

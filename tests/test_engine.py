@@ -1,0 +1,160 @@
+"""The engine: one parse, fixed point, import planning, safety, byte-identical text elsewhere."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from cdktf_fix import repair_source
+from cdktf_fix.context import Options
+from cdktf_fix.engine import Engine
+from cdktf_fix.result import Status
+from codemods.base import Codemod
+
+SEED = """\
+from constructs import Construct
+from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioning
+
+
+def versioned(scope: Construct, bucket: str):
+    return S3BucketVersioning(scope, "v", bucket=bucket, versioning_configuration={"status": "Enabled"})
+"""
+
+
+def test_public_api_repairs_a_string():
+    result = repair_source(SEED)
+    assert result.status is Status.CHANGED
+    assert "S3BucketVersioningA(scope" in result.new_source
+    assert [f.codemod for f in result.fixes] == ["class-name"]
+    assert result.fixes[0].line == 2
+
+
+def test_file_without_provider_code_is_not_parsed(engine, monkeypatch):
+    def boom(*args, **kwargs):
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr(cst, "parse_module", boom)
+    source = "def f(:\n"  # would not even parse
+    result = engine.repair(source)
+    assert result.status is Status.SKIPPED and result.new_source == source
+
+
+def test_syntax_error_is_reported_and_left_alone(engine):
+    source = "import cdktf\ndef broken(:\n    pass\n"
+    result = engine.repair(source)
+    assert result.status is Status.ERROR
+    assert "syntax error at line" in result.error
+    assert result.new_source == source
+
+
+def test_crlf_and_comments_are_kept(engine):
+    source = SEED.replace("from constructs", "# header comment\nfrom constructs").replace("\n", "\r\n")
+    result = engine.repair(source)
+    assert result.changed
+    assert "\r\n" in result.new_source and "\n" not in result.new_source.replace("\r\n", "")
+    assert result.new_source.startswith("# header comment\r\n")
+    assert result.new_source == source.replace("S3BucketVersioning", "S3BucketVersioningA")
+
+
+def test_text_outside_edits_is_byte_identical(engine):
+    source = SEED + "\n\n# trailing   comment  \nx   =  [1,2 ,3]   # odd spacing\n"
+    result = engine.repair(source)
+    old_lines = source.splitlines(keepends=True)
+    new_lines = result.new_source.splitlines(keepends=True)
+    assert len(old_lines) == len(new_lines)
+    changed = [i for i, (a, b) in enumerate(zip(old_lines, new_lines)) if a != b]
+    assert changed == [1, 5]  # the import and the one use, nothing else
+
+
+def test_clean_code_comes_back_identical(engine):
+    source = SEED.replace("S3BucketVersioning", "S3BucketVersioningA")
+    result = engine.repair(source)
+    assert result.status is Status.UNCHANGED and result.new_source == source and not result.fixes
+
+
+def test_local_name_collision_is_a_finding_not_a_rename(engine):
+    source = SEED + "\nS3BucketVersioningA = None\n"
+    result = engine.repair(source)
+    assert not [f for f in result.fixes if f.applied]
+    assert any("already bound" in f.message for f in result.findings)
+
+
+def test_unsafe_fix_is_proposed_not_applied(repair):
+    source = (
+        "from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroupHealthChecks\n"
+        "x = LbTargetGroupHealthChecks(path='/', interval_seconds=3)\n"
+    )
+    default = repair(source)
+    assert default.new_source == source
+    assert [(f.safety.value, f.applied) for f in default.fixes] == [("unsafe", False)]
+    enabled = repair(source, unsafe_fixes=True)
+    assert "LbTargetGroupHealthCheck(" in enabled.new_source
+
+
+def test_select_and_ignore(repair):
+    assert repair(SEED, ignore=frozenset({"class-name"})).new_source == SEED
+    assert repair(SEED, select=frozenset({"module-path"})).new_source == SEED
+    assert repair(SEED, select=frozenset({"class-name"})).changed
+
+
+def test_generated_bindings_beside_the_project_are_respected(repair):
+    source = "from imports.aws import Vpc\nVpc(None, 'v')\n"
+    assert repair(source).changed
+    assert repair(source, local_packages=frozenset({"imports"})).new_source == source
+
+
+def test_imports_inside_functions_and_future(engine):
+    source = (
+        '"""Doc."""\n'
+        "from __future__ import annotations\n\n\n"
+        "def build(scope):\n"
+        "    from cdktf_cdktf_provider_aws import Vpc\n"
+        "    return Vpc(scope, 'v')\n"
+    )
+    result = engine.repair(source)
+    assert "    from cdktf_cdktf_provider_aws.vpc import Vpc\n" in result.new_source
+    assert result.new_source.startswith('"""Doc."""\nfrom __future__ import annotations\n')
+
+
+def test_missing_import_goes_after_the_last_import(engine):
+    source = "import os\nfrom cdktf import TerraformStack\n\n\nclass S(TerraformStack):\n    out = TerraformOutput\n"
+    result = engine.repair(source)
+    assert result.new_source.startswith("import os\nfrom cdktf import TerraformStack, TerraformOutput\n")
+
+
+def test_star_import_disables_missing_import(engine):
+    source = "from cdktf import *\nTerraformOutput(None, 'x', value=1)\nDataAwsVpc(None, 'v')\n"
+    assert engine.repair(source).new_source == source
+
+
+class _Flip(Codemod):
+    id = "flip"
+    summary = why = safety = "test"
+
+    def run(self, ctx, tree):
+        ctx.changed = True  # claims a change every time: never converges
+        return tree
+
+
+def test_non_convergence_leaves_the_file_alone(schema):
+    engine = Engine(schema, Options(max_iterations=3), codemods=[_Flip()])
+    result = engine.repair(SEED)
+    assert result.status is Status.ERROR and "converge" in result.error
+    assert result.new_source == SEED
+
+
+def test_output_that_does_not_parse_is_dropped(schema, monkeypatch):
+    import cdktf_fix.engine as engine_module
+
+    real = cst.parse_module
+    calls = {"n": 0}
+
+    def parse_twice_then_fail(code, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] > 1:
+            raise cst.ParserSyntaxError("forced", lines=[""], raw_line=1, raw_column=0)
+        return real(code, *args, **kwargs)
+
+    monkeypatch.setattr(engine_module.cst, "parse_module", parse_twice_then_fail)
+    result = Engine(schema).repair(SEED)
+    assert result.status is Status.ERROR and "does not parse" in result.error
+    assert result.new_source == SEED
