@@ -15,6 +15,19 @@ def suggestions(resolution: Resolution) -> list[str]:
     return [qualified(m, n) for m, n in resolution.candidates]
 
 
+def unresolved_bindings(ctx: FileContext) -> list[ImportBinding]:
+    """Live bindings of a name that the (existing) module they import from does not define."""
+    found = []
+    for binding in ctx.live_bindings():
+        module, name = binding.module, binding.name
+        if name is None or not ctx.schema.has_module(module) or ctx.schema.defines(module, name):
+            continue
+        if module.startswith("imports") and "imports" in ctx.options.local_packages:
+            continue
+        found.append(binding)
+    return found
+
+
 def retarget(ctx: FileContext, codemod: str, binding: ImportBinding, module: str, name: str, message: str, safety: Safety) -> bool:
     """Point a binding at (module, name); rename its uses when the local name changes.
 

@@ -6,7 +6,7 @@ import libcst as cst
 
 from cdktf_fix.context import FileContext
 from cdktf_fix.resolve import hint_modules_for, resolve_class
-from codemods._shared import qualified, retarget
+from codemods._shared import qualified, retarget, unresolved_bindings
 from codemods.base import Codemod
 
 
@@ -31,12 +31,8 @@ class ClassName(Codemod):
 
     def run(self, ctx: FileContext, tree: cst.Module) -> cst.Module:
         assert ctx.facts is not None
-        for binding in list(ctx.live_bindings()):
+        for binding in unresolved_bindings(ctx):
             module, name = binding.module, binding.name
-            if name is None or not ctx.schema.has_module(module) or ctx.schema.defines(module, name):
-                continue
-            if module.startswith("imports") and "imports" in ctx.options.local_packages:
-                continue
             usage = ctx.facts.usage.get(binding.local)
             resolution = resolve_class(ctx.schema, hint_modules_for(ctx.schema, module, name), name, usage)
             if not resolution.found or resolution.safety is None:

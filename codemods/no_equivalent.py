@@ -7,7 +7,7 @@ import libcst as cst
 from cdktf_fix.context import FileContext
 from cdktf_fix.resolve import hint_modules_for, resolve_class, restructure_hint
 from cdktf_fix.result import Safety
-from codemods._shared import qualified, suggestions
+from codemods._shared import qualified, suggestions, unresolved_bindings
 from codemods.base import Codemod
 
 
@@ -25,10 +25,8 @@ class NoEquivalent(Codemod):
 
     def run(self, ctx: FileContext, tree: cst.Module) -> cst.Module:
         assert ctx.facts is not None
-        for binding in list(ctx.live_bindings()):
+        for binding in unresolved_bindings(ctx):
             module, name = binding.module, binding.name
-            if name is None or not ctx.schema.has_module(module) or ctx.schema.defines(module, name):
-                continue
             node = binding.origin.node if binding.origin else None
             if binding.origin is not None and not ctx.facts.references.get(binding.local):
                 ctx.add_fix(self.id, node, qualified(module, name), "", f"{qualified(module, name)} does not exist and is never used", Safety.SAFE)

@@ -17,7 +17,6 @@ pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="no corpus at ../sha
 def _numbers(output: str) -> dict[str, int]:
     numbers = {}
     for line in output.splitlines():
-        parts = line.rsplit(None, 1)
         head = line[:44].strip()
         if head and len(line) > 44 and line[44:].strip().split()[0].isdigit():
             numbers[head] = int(line[44:].strip().split()[0])

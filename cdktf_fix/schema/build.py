@@ -219,48 +219,46 @@ def scan_module(source: str, module: str) -> dict:
     return {"classes": classes, "all": exported}
 
 
-def _resolve_refs(classes: dict[str, dict], module: str) -> None:
-    """Turn same-module ``ref`` types into ``struct``/``class``/``enum``; keep foreign refs."""
-
-    def fix(t):
-        if isinstance(t, list):
-            if t[0] == "ref":
-                mod, _, name = t[1].rpartition(".")
-                if mod == module and name in classes:
-                    kind = classes[name]["kind"]
-                    return ["struct" if kind == "struct" else "enum" if kind == "enum" else "class", t[1]]
-                return t
-            if t[0] == "union":
-                return ["union", [fix(m) for m in t[1]]]
-            return [t[0], fix(t[1])]
+def _retype(t, kind_of):
+    """Give ``ref`` types whose class ``kind_of`` knows their kind (struct, enum or class)."""
+    if not isinstance(t, list):
         return t
+    if t[0] == "ref":
+        kind = kind_of(t[1])
+        if kind is None:
+            return t
+        return ["struct" if kind == "struct" else "enum" if kind == "enum" else "class", t[1]]
+    if t[0] == "union":
+        return ["union", [_retype(m, kind_of) for m in t[1]]]
+    return [t[0], _retype(t[1], kind_of)]
 
+
+def _retype_params(classes: dict[str, dict], kind_of) -> None:
     for info in classes.values():
         for param in info["params"]:
-            param[2] = fix(param[2])
+            param[2] = _retype(param[2], kind_of)
+
+
+def _resolve_refs(classes: dict[str, dict], module: str) -> None:
+    """Same-module refs get their kind; refs to other packages stay for ``_resolve_foreign``."""
+
+    def kind_of(qualified: str) -> str | None:
+        mod, _, name = qualified.rpartition(".")
+        return classes[name]["kind"] if mod == module and name in classes else None
+
+    _retype_params(classes, kind_of)
 
 
 def _resolve_foreign(modules: dict[str, dict]) -> None:
     """Refs into other scanned packages (``cdktf.TerraformResourceLifecycle``) get their kind."""
 
-    def fix(t):
-        if isinstance(t, list):
-            if t[0] == "ref":
-                mod, _, name = t[1].rpartition(".")
-                info = modules.get(mod, {}).get("classes", {}).get(name)
-                if info is None:
-                    return t
-                kind = info["kind"]
-                return ["struct" if kind == "struct" else "enum" if kind == "enum" else "class", t[1]]
-            if t[0] == "union":
-                return ["union", [fix(m) for m in t[1]]]
-            return [t[0], fix(t[1])]
-        return t
+    def kind_of(qualified: str) -> str | None:
+        mod, _, name = qualified.rpartition(".")
+        info = modules.get(mod, {}).get("classes", {}).get(name)
+        return info["kind"] if info else None
 
     for data in modules.values():
-        for info in data["classes"].values():
-            for param in info["params"]:
-                param[2] = fix(param[2])
+        _retype_params(data["classes"], kind_of)
 
 
 def package_dir(distribution_top: str) -> Path | None:
