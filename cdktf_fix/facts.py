@@ -37,11 +37,6 @@ class Binding:
     aliased: bool  # written with ``as``
     node: cst.CSTNode  # the ImportFrom / Import statement
 
-    @property
-    def is_module_binding(self) -> bool:
-        return self.name is None
-
-
 @dataclass
 class Usage:
     calls: int = 0

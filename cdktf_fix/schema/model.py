@@ -101,12 +101,6 @@ class SchemaIndex:
         loaded = marshal.loads(data)
         return cls(loaded["versions"], loaded["names"], loaded["blobs"], source)
 
-    def to_schema(self) -> dict:
-        from cdktf_fix.schema.build import FORMAT_VERSION
-
-        modules = {m: {"classes": self._module_details(m), "all": sorted(self._names[m])} for m in self._names}
-        return {"format": FORMAT_VERSION, "versions": self.versions, "modules": modules}
-
     # -- modules -------------------------------------------------------------------------
     def provider_module(self, short: str) -> str:
         return f"{PROVIDER_PACKAGE}.{short}"
@@ -131,9 +125,6 @@ class SchemaIndex:
 
     def kind(self, module: str, name: str) -> str | None:
         return self._names.get(module, {}).get(name)
-
-    def construct_classes(self, module: str) -> list[str]:
-        return [n for n, k in self.names_in(module).items() if k in CONSTRUCT_KINDS]
 
     # -- global lookups ------------------------------------------------------------------
     @cached_property
@@ -188,11 +179,6 @@ class SchemaIndex:
         for key in self._by_key:
             buckets.setdefault(key[:4], []).append(key)
         return buckets
-
-    def closest_modules(self, module: str, n: int = 5, cutoff: float = 0.75) -> list[str]:
-        short = module.rpartition(".")[2]
-        shorts = {m.rpartition(".")[2]: m for m in self.provider_modules}
-        return [shorts[s] for s in difflib.get_close_matches(short, list(shorts), n=n, cutoff=cutoff)]
 
     # -- class details ---------------------------------------------------------------------
     def _module_details(self, module: str) -> dict:
