@@ -142,8 +142,12 @@ def _resolve_class(schema: SchemaIndex, hint_modules: list[str], name: str, usag
                 return Resolution(module, close[0], Safety.UNSAFE, "closest name in the module", candidates)
             return Resolution(None, None, None, "several close names in the module", candidates)
 
-    # 5. suggestions from everywhere
+    # 5. suggestions from everywhere; one close class of the needed kind is an unsafe pick
     suggestions = schema.closest_names(name, n=5)
+    if usage is not None and usage.kind != "unknown":
+        fitting = [p for p in suggestions if _kind_fits(schema.kind(*p) or "", usage)]
+        if len(fitting) == 1:
+            return Resolution(*fitting[0], Safety.UNSAFE, "the one close class of this kind", suggestions)
     for module in hint_modules:
         suggestions.extend(p for p in schema.closest_names(name, n=3, cutoff=0.6, module=module) if p not in suggestions)
     return Resolution(None, None, None, "no such class", suggestions[:5])

@@ -53,7 +53,7 @@ class ModulePath(Codemod):
         assert ctx.facts is not None and binding.name
         usage = ctx.facts.usage.get(binding.local)
         resolution = resolve_class(ctx.schema, [], binding.name, usage)
-        self._apply(ctx, binding, resolution, "flat import from the package root")
+        self._apply(ctx, binding, resolution, f"{binding.module} has no classes of its own")
 
     def _move_module(self, ctx: FileContext, binding: ImportBinding, written: str) -> None:
         assert ctx.facts is not None and binding.name
