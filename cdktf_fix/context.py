@@ -9,10 +9,10 @@ one pass per iteration.
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 
 import libcst as cst
-import ast
 
 from cdktf_fix.facts import Binding, FileFacts, chain_of
 from cdktf_fix.result import Finding, Fix, Safety
@@ -153,17 +153,17 @@ class FileContext:
         return self._lines
 
     def position(self, node: cst.CSTNode | None) -> tuple[int, int]:
-        """(line, column), 1-based, of an import statement or a name reference of the source."""
+        """(line, column), 1-based, of an import statement, or of the first reference of a name
+        (any ``cst.Name`` with that value)."""
         if node is None:
             return (0, 0)
         index = self._line_index()
         if isinstance(node, cst.Name):
             return index["names"].get(node.value, (0, 0))
-        if self.facts is not None:
-            for binding in self.bindings:
-                if binding.origin is not None and binding.origin.node is node:
-                    ordinal = binding.origin.statement
-                    return index["imports"][ordinal] if ordinal < len(index["imports"]) else (0, 0)
+        for binding in self.bindings:
+            if binding.origin is not None and binding.origin.node is node:
+                ordinal = binding.origin.statement
+                return index["imports"][ordinal] if ordinal < len(index["imports"]) else (0, 0)
         return (0, 0)
 
     def add_fix(self, codemod: str, node: cst.CSTNode | None, old: str, new: str, message: str, safety: Safety, applied: bool = True) -> None:

@@ -57,18 +57,11 @@ class Usage:
 class FileFacts:
     bindings: list[Binding] = field(default_factory=list)
     references: Counter = field(default_factory=Counter)  # name -> count, outside imports
-    first_reference: dict[str, cst.Name] = field(default_factory=dict)
     bound: set[str] = field(default_factory=set)  # names bound other than by schema imports
     usage: dict[str, Usage] = field(default_factory=lambda: defaultdict(Usage))
     chains: Counter = field(default_factory=Counter)  # ("aws", "s3_bucket", "S3Bucket") -> count
     star_import: bool = False
     import_count: int = 0
-
-    def binding(self, local: str) -> Binding | None:
-        for binding in self.bindings:
-            if binding.local == local:
-                return binding
-        return None
 
     def is_bound(self, name: str) -> bool:
         return name in self.bound or any(b.local == name for b in self.bindings)
@@ -241,7 +234,6 @@ class _Collector(cst.CSTVisitor):
     def visit_Name(self, node: cst.Name) -> None:
         if id(node) not in self._not_references:
             self.facts.references[node.value] += 1
-            self.facts.first_reference.setdefault(node.value, node)
 
 
 class _ChainCounter(cst.CSTVisitor):

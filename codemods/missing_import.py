@@ -36,16 +36,16 @@ class MissingImport(Codemod):
                 continue
             found = [m for m in _PACKAGES_FIRST if ctx.schema.defines(m, name)]
             if found:
-                self._add(ctx, found[0], name, name, Safety.SAFE, facts.first_reference.get(name))
+                self._add(ctx, found[0], name, name, Safety.SAFE, cst.Name(name))
                 continue
             resolution = resolve_class(ctx.schema, [], name, facts.usage.get(name))
             if not resolution.found or resolution.safety is None or not resolution.module.startswith("cdktf_cdktf_provider_aws."):
                 if resolution.candidates:
-                    ctx.add_finding(self.id, facts.first_reference.get(name), f"{name} is used but never imported, and no module defines it", suggestions(resolution))
+                    ctx.add_finding(self.id, cst.Name(name), f"{name} is used but never imported, and no module defines it", suggestions(resolution))
                 continue
             if resolution.name != name and ctx.is_bound(resolution.name):
                 continue
-            self._add(ctx, resolution.module, resolution.name, name, resolution.safety, facts.first_reference.get(name))
+            self._add(ctx, resolution.module, resolution.name, name, resolution.safety, cst.Name(name))
         return tree
 
     def _add(self, ctx: FileContext, module: str, real: str, used: str, safety: Safety, node: cst.CSTNode | None) -> None:

@@ -102,9 +102,6 @@ class SchemaIndex:
         return cls(loaded["versions"], loaded["names"], loaded["blobs"], source)
 
     # -- modules -------------------------------------------------------------------------
-    def provider_module(self, short: str) -> str:
-        return f"{PROVIDER_PACKAGE}.{short}"
-
     def has_module(self, module: str) -> bool:
         return module in self._names
 
