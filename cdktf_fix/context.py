@@ -64,6 +64,13 @@ class FileContext:
     _finding_keys: set = field(default_factory=set)
     rewritten_roots: set[str] = field(default_factory=set)  # module aliases whose uses were rewritten
     changed: bool = False
+    # argument-level reports point at the Call/Dict/List being fixed: its ordinal in the tree
+    # the argument pass started from, located lazily with ``ast`` when something is reported
+    anchor: int | None = None
+    anchor_tree: cst.Module | None = None
+    anchor_positions: list[tuple[int, int]] | None = None
+    _forgotten: dict[str, int] = field(default_factory=dict)
+    resolve: object = None  # callee expression -> ClassInfo, during the argument pass
 
     # -- iteration -------------------------------------------------------------------------
     def begin(self, tree: cst.Module, facts: FileFacts) -> None:
@@ -76,6 +83,7 @@ class FileContext:
         self.findings = []
         self.proposals = []
         self._finding_keys = set()
+        self._forgotten = {}
 
     def live_bindings(self) -> list[ImportBinding]:
         return [b for b in self.bindings if not b.removed]
@@ -119,6 +127,29 @@ class FileContext:
             setattr(binding, key, value)
         self.changed = True
 
+    def class_reference(self, qualified: str) -> str | None:
+        """A local name that refers to the class ``qualified``, importing it when needed.
+
+        None when its name is already bound to something else in this file.
+        """
+        module, _, name = qualified.rpartition(".")
+        for binding in self.live_bindings():
+            if (binding.module, binding.name) == (module, name):
+                return binding.local
+        if self.binding_for(name) is not None or (self.facts is not None and name in self.facts.bound):
+            return None
+        self.add_binding(module, name)
+        return name
+
+    def forget_use(self, local: str) -> None:
+        """A codemod removed one use of ``local``; drop its import when no use is left."""
+        self._forgotten[local] = self._forgotten.get(local, 0) + 1
+        binding = self.binding_for(local)
+        if binding is None or binding.origin is None or self.facts is None:
+            return
+        if self.facts.references.get(local, 0) <= self._forgotten[local]:
+            self.update_binding(binding, removed=True)
+
     def apply_queued(self, tree: cst.Module) -> cst.Module:
         if not self._renames and not self._chain_rewrites:
             return tree
@@ -156,7 +187,7 @@ class FileContext:
         """(line, column), 1-based, of an import statement, or of the first reference of a name
         (any ``cst.Name`` with that value)."""
         if node is None:
-            return (0, 0)
+            return self._anchor_position()
         index = self._line_index()
         if isinstance(node, cst.Name):
             return index["names"].get(node.value, (0, 0))
@@ -166,8 +197,20 @@ class FileContext:
                 return index["imports"][ordinal] if ordinal < len(index["imports"]) else (0, 0)
         return (0, 0)
 
+    def _anchor_position(self) -> tuple[int, int]:
+        if self.anchor is None or self.anchor_tree is None:
+            return (0, 0)
+        if self.anchor_positions is None:
+            from cdktf_fix.arguments import anchor_positions
+
+            self.anchor_positions = anchor_positions(self.anchor_tree)
+        positions = self.anchor_positions
+        return positions[self.anchor] if self.anchor < len(positions) else (0, 0)
+
     def add_fix(self, codemod: str, node: cst.CSTNode | None, old: str, new: str, message: str, safety: Safety, applied: bool = True) -> None:
         line, column = self.position(node)
+        if applied:
+            self.changed = True
         message = _short(message)
         fix = Fix(codemod, line, column, old, new, message, safety, applied)
         (self.fixes if applied else self.proposals).append(fix)
@@ -175,7 +218,7 @@ class FileContext:
     def add_finding(self, codemod: str, node: cst.CSTNode | None, message: str, suggestions: list[str] | None = None) -> None:
         line, column = self.position(node)
         message = _short(message)
-        key = (codemod, message)
+        key = (codemod, line, message)
         if key in self._finding_keys:
             return
         self._finding_keys.add(key)

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 import libcst as cst
 
+from cdktf_fix.arguments import run_argument_codemods
 from cdktf_fix.context import FileContext, Options
 from cdktf_fix.facts import collect_facts
 from cdktf_fix.imports import plan_imports
@@ -42,6 +43,7 @@ class Engine:
         chosen = list(codemods) if codemods is not None else list(ALL_CODEMODS)
         select, ignore = self.options.select, self.options.ignore
         self.codemods = [c for c in chosen if (select is None or c.id in select) and c.id not in ignore]
+        self.steps = _batched(self.codemods)
 
     def repair(self, source: str) -> RepairResult:
         if not may_hold_provider_code(source):
@@ -53,8 +55,8 @@ class Engine:
         ctx = FileContext(self.schema, self.options, source=source)
         for _ in range(self.options.max_iterations):
             ctx.begin(tree, collect_facts(tree))
-            for codemod in self.codemods:
-                tree = codemod.run(ctx, tree)
+            for step in self.steps:
+                tree = step(ctx, tree)
             tree = ctx.apply_queued(tree)
             if not ctx.changed:
                 break
@@ -79,6 +81,25 @@ class Engine:
             )
         result.status = Status.CHANGED
         return result
+
+
+def _batched(codemods: list) -> list:
+    """Steps of one iteration: import codemods one by one, runs of argument codemods batched
+    into one traversal."""
+    from codemods.base import ArgumentCodemod
+
+    steps: list = []
+    batch: list = []
+    for codemod in codemods + [None]:
+        if isinstance(codemod, ArgumentCodemod):
+            batch.append(codemod)
+            continue
+        if batch:
+            steps.append(lambda ctx, tree, batch=tuple(batch): run_argument_codemods(ctx, tree, batch))
+            batch = []
+        if codemod is not None:
+            steps.append(codemod.run)
+    return steps
 
 
 _DEFAULT_ENGINE: Engine | None = None

@@ -62,6 +62,13 @@ class FileFacts:
     chains: Counter = field(default_factory=Counter)  # ("aws", "s3_bucket", "S3Bucket") -> count
     star_import: bool = False
     import_count: int = 0
+    binds: Counter = field(default_factory=Counter)  # name -> binding sites other than imports
+    literal_assigns: Counter = field(default_factory=Counter)  # name -> ``name = {...}`` / ``[...]``
+    value_names: set[str] = field(default_factory=set)  # names passed as keyword values (or in lists)
+
+    def literal_variables(self) -> set[str]:
+        """Names bound exactly once, to a dict or list literal."""
+        return {n for n, count in self.literal_assigns.items() if count == 1 and self.binds[n] == 1}
 
     def is_bound(self, name: str) -> bool:
         return name in self.bound or any(b.local == name for b in self.bindings)
@@ -154,11 +161,17 @@ class _Collector(cst.CSTVisitor):
 
     # bindings that are not imports ----------------------------------------------------
     def _bind_target(self, node: cst.CSTNode) -> None:
-        self.facts.bound.update(_target_names(node))
+        names = _target_names(node)
+        self.facts.bound.update(names)
+        self.facts.binds.update(names)
+        if not isinstance(node, cst.Name):
+            self.facts.binds.update(names)  # unpacking: never a literal variable
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
             self._bind_target(target.target)
+        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name) and isinstance(node.value, (cst.Dict, cst.List)):
+            self.facts.literal_assigns[node.targets[0].target.value] += 1
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         self._bind_target(node.target)
@@ -168,6 +181,7 @@ class _Collector(cst.CSTVisitor):
 
     def visit_For(self, node: cst.For) -> None:
         self._bind_target(node.target)
+        self.facts.binds.update(_target_names(node.target))  # rebound each turn
 
     def visit_CompFor(self, node: cst.CompFor) -> None:
         self._bind_target(node.target)
@@ -188,6 +202,7 @@ class _Collector(cst.CSTVisitor):
 
     def visit_Param(self, node: cst.Param) -> None:
         self.facts.bound.add(node.name.value)
+        self.facts.binds[node.name.value] += 1
         self._not_references.add(id(node.name))
 
     def visit_Global(self, node: cst.Global) -> None:
@@ -211,6 +226,11 @@ class _Collector(cst.CSTVisitor):
     def visit_Arg(self, node: cst.Arg) -> None:
         if node.keyword is not None:
             self._not_references.add(id(node.keyword))
+            value = node.value
+            if isinstance(value, cst.Name):
+                self.facts.value_names.add(value.value)
+            elif isinstance(value, (cst.List, cst.Tuple)):
+                self.facts.value_names.update(e.value.value for e in value.elements if isinstance(e.value, cst.Name))
 
     def visit_Call(self, node: cst.Call) -> None:
         callee = node.func

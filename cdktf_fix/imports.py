@@ -58,10 +58,13 @@ def new_import(module: str, aliases: list[cst.ImportAlias], line_length: int = L
     return cst.SimpleStatementLine(body=[statement])
 
 
-def _relist(original: list[cst.ImportAlias], new: list[cst.ImportAlias]) -> list[cst.ImportAlias]:
-    """Lay out ``new`` aliases with the separators and trailing comma style of ``original``."""
+def _relist(original: list[cst.ImportAlias], new: list[cst.ImportAlias], opening: cst.LeftParen | None = None) -> list[cst.ImportAlias]:
+    """Lay out ``new`` aliases with the separators and trailing comma style of ``original``
+    (``opening``: the statement's parenthesis, whose line break a lone name sits after)."""
     separators = [a.comma for a in original[:-1] if isinstance(a.comma, cst.Comma)]
     separator = separators[-1] if separators else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    if not separators and opening is not None and isinstance(opening.whitespace_after, cst.ParenthesizedWhitespace):
+        separator = cst.Comma(whitespace_after=opening.whitespace_after)  # one name per line
     trailing = original[-1].comma if original else cst.MaybeSentinel.DEFAULT
     own = {id(a): a.comma for a in original[:-1]}
     out = []
@@ -103,6 +106,7 @@ class _Plan:
         self.unanchored: dict[str, list[cst.ImportAlias]] = {}
         present = {(b.module, b.name, b.local) for b in bindings if b.origin is not None and not b.removed and not b.changed}
         seen = set(present)
+        new_statement: dict[str, int] = {}
         for b in bindings:
             if b.removed or not b.changed or b.name is None:
                 continue
@@ -116,10 +120,14 @@ class _Plan:
             if b.module in self.merge_target:
                 self.appends[self.merge_target[b.module]].append(alias)
                 self.changed_statements.add(self.merge_target[b.module])
+            elif b.module in new_statement:
+                # a statement is being written for this module already: join it
+                self.new_after[new_statement[b.module]][b.module].append(alias)
             elif b.origin is not None or b.anchor is not None:
                 anchor = b.origin.statement if b.origin is not None else b.anchor
                 self.new_after[anchor].setdefault(b.module, []).append(alias)
                 self.changed_statements.add(anchor)
+                new_statement[b.module] = anchor
             else:
                 self.unanchored.setdefault(b.module, []).append(alias)
 
@@ -169,10 +177,17 @@ class _Planner(cst.CSTTransformer):
                 if not b.origin.aliased and b.local != b.name:
                     asname = cst.AsName(name=cst.Name(b.local))
                 kept.append(alias.with_changes(name=cst.Name(b.name), asname=asname))
-        kept.extend(self.plan.appends.get(statement, []))
+        appended = sorted(self.plan.appends.get(statement, []), key=lambda a: get_full_name_for_node(a.name) or "")
+        kept.extend(appended)
         if not kept:
             return None
-        return node.with_changes(names=_relist(list(node.names), kept))
+        rewritten = node.with_changes(names=_relist(list(node.names), kept, node.lpar))
+        if appended and node.lpar is None:
+            # names joined a one-line statement: wrap it the way a new one is when too long
+            wrapped = new_import(module, kept, self.line_length).body[0]
+            if wrapped.lpar is not None:
+                return wrapped.with_changes(relative=node.relative, module=node.module)
+        return rewritten
 
     def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine):
         ordinals = self._line_ordinals

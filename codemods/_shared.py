@@ -1,6 +1,8 @@
-"""Helpers the import-level codemods share."""
+"""Helpers the codemods share."""
 
 from __future__ import annotations
+
+import libcst as cst
 
 from cdktf_fix.context import FileContext, ImportBinding
 from cdktf_fix.resolve import Resolution
@@ -57,3 +59,36 @@ def retarget(ctx: FileContext, codemod: str, binding: ImportBinding, module: str
             return True
     ctx.update_binding(binding, module=module, name=name, local=new_local)
     return True
+
+
+# -- argument-level helpers ------------------------------------------------------------------
+
+def code_of(node) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def short_type(t) -> str:
+    """A type model as a reader would write it: ``list[S3BucketLifecycleConfigurationRuleExpiration]``."""
+    if isinstance(t, str):
+        return t
+    if t[0] in ("struct", "enum", "class", "ref"):
+        return t[1].rpartition(".")[2]
+    if t[0] in ("list", "map"):
+        return f"{t[0]}[{short_type(t[1])}]"
+    if t[0] == "union":
+        return " | ".join(short_type(m) for m in t[1])
+    return str(t)
+
+
+class _Comments(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.found = False
+
+    def visit_Comment(self, node: cst.Comment) -> None:
+        self.found = True
+
+
+def has_comment(node) -> bool:
+    finder = _Comments()
+    node.visit(finder)
+    return finder.found

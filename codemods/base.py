@@ -6,6 +6,7 @@ from typing import ClassVar
 
 import libcst as cst
 
+from cdktf_fix.arguments import CallSite, Resolver, Site, run_argument_codemods
 from cdktf_fix.context import FileContext
 
 
@@ -24,3 +25,25 @@ class Codemod:
 
     def run(self, ctx: FileContext, tree: cst.Module) -> cst.Module:
         raise NotImplementedError
+
+
+class ArgumentCodemod(Codemod):
+    """A codemod on what is passed to schema classes.
+
+    The engine runs all argument codemods in one traversal (``cdktf_fix.arguments``): each
+    hook gets a node whose children are already fixed and returns it, or its replacement.
+    """
+
+    def leave_value(self, ctx: FileContext, site: Site, node: cst.BaseExpression) -> cst.BaseExpression:
+        """``node`` is passed where ``site.type`` is expected."""
+        return node
+
+    def leave_call(self, ctx: FileContext, call: CallSite, node: cst.Call) -> cst.BaseExpression:
+        """``node`` calls the schema class ``call.info``."""
+        return node
+
+    def leave_attribute(self, ctx: FileContext, node: cst.Attribute, resolve: Resolver) -> cst.BaseExpression:
+        return node
+
+    def run(self, ctx: FileContext, tree: cst.Module) -> cst.Module:
+        return run_argument_codemods(ctx, tree, [self])

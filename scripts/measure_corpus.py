@@ -5,8 +5,12 @@ For every block that parses, before and after a repair:
 - unresolvable imports of the provider (a module that does not exist, a name the module does
   not define, a service pseudo-module, ``imports.aws`` without generated bindings) and of cdktf;
 - whether every unresolvable import left is reported by a finding with suggestions;
+- argument-level problems (``scripts/argument_problems.py``: unknown keywords, dict keys jsii
+  does not read, block shapes, wrong struct classes, literal types), and whether every one left
+  is reported by a finding that names it;
 - regressions: a block that stops parsing, names undefined after that were defined before
-  (pyflakes), and a second repair that changes anything.
+  (pyflakes), a block with more argument problems of some kind after than before, and a
+  second repair that changes anything.
 
     python scripts/measure_corpus.py [CORPUS_DIR] [--unsafe-fixes] [--show-left]
 
@@ -30,6 +34,9 @@ from cdktf_fix.engine import Engine  # noqa: E402
 from cdktf_fix.markdown import python_blocks  # noqa: E402
 from cdktf_fix.schema import load_index  # noqa: E402
 from cdktf_fix.schema.model import PROVIDER_PACKAGE  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "scripts"))
+from argument_problems import KINDS, argument_problems, known_callees  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "dev"
 
@@ -88,7 +95,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--unsafe-fixes", action="store_true")
-    parser.add_argument("--show-left", action="store_true", help="list every unresolvable import left")
+    parser.add_argument("--show-left", action="store_true", help="list every unresolvable import and argument problem left")
     args = parser.parse_args()
     if not args.corpus.is_dir():
         print(f"no corpus at {args.corpus}")
@@ -100,6 +107,8 @@ def main() -> int:
     fixes_by_codemod: Counter = Counter()
     findings_by_codemod: Counter = Counter()
     left: list[str] = []
+    args_left: list[str] = []
+    kind_counts: dict[str, Counter] = {kind: Counter() for kind in KINDS}
     regressions: list[str] = []
     repair_time = 0.0
 
@@ -116,6 +125,7 @@ def main() -> int:
                 counts["blocks that do not parse (skipped)"] += 1
                 continue
             before = unresolvable_imports(block.code, schema)
+            problems_before = argument_problems(block.code, schema)
             start = time.perf_counter()
             result = engine.repair(block.code)
             repair_time += time.perf_counter() - start
@@ -139,6 +149,29 @@ def main() -> int:
                 reported = [f for f in result.findings if short in f.message and f.suggestions]
                 counts["left and reported with suggestions"] += bool(reported)
                 left.append(f"{where}: {name}{'' if reported else '  (NOT REPORTED)'}")
+            problems_after = argument_problems(after_code, schema)
+            # problems in calls that only resolve after the repair were hidden behind a broken
+            # import: they count as there before (and as left when still there), not as made
+            made_or_left = Counter(p.kind for p in argument_problems(after_code, schema, known_callees(block.code, schema)))
+            per_kind_after = Counter(p.kind for p in problems_after)
+            per_kind_before = Counter(p.kind for p in problems_before)
+            uncovered = per_kind_after - made_or_left
+            for kind in KINDS:
+                kind_counts[kind]["before"] += per_kind_before[kind] + uncovered[kind]
+                kind_counts[kind]["uncovered"] += uncovered[kind]
+                kind_counts[kind]["after"] += per_kind_after[kind]
+            for problem in problems_after:
+                reported = any(problem.name in f.message for f in result.findings)
+                kind_counts[problem.kind]["reported"] += reported
+                args_left.append(
+                    f"{where}: {problem.kind} {problem.name} (line {problem.line}){'' if reported else '  (NOT REPORTED)'}"
+                )
+            grown = [kind for kind in KINDS if made_or_left[kind] > per_kind_before[kind]]
+            if grown:
+                regressions.append(
+                    f"{where}: more argument problems after the repair: "
+                    + ", ".join(f"{kind} {per_kind_before[kind]} -> {made_or_left[kind]}" for kind in grown)
+                )
             try:
                 ast.parse(after_code)
             except SyntaxError as error:
@@ -162,7 +195,23 @@ def main() -> int:
     print(f"{'left and reported with suggestions':<44}{counts['left and reported with suggestions']:>6}")
     print(f"{'blocks changed':<44}{counts['blocks changed']:>6}")
     print(f"{'blocks that do not parse (skipped)':<44}{counts['blocks that do not parse (skipped)']:>6}")
+    args_before = sum(kind_counts[k]["before"] for k in KINDS)
+    args_after = sum(kind_counts[k]["after"] for k in KINDS)
+    args_reported = sum(kind_counts[k]["reported"] for k in KINDS)
+    args_fixed = args_before - args_after
+    print(f"{'argument problems before':<44}{args_before:>6}")
+    print(f"{'argument problems fixed':<44}{args_fixed:>6}  ({100 * args_fixed / max(args_before, 1):.1f}%)")
+    print(f"{'argument problems left':<44}{args_after:>6}")
+    print(f"{'argument problems left and reported':<44}{args_reported:>6}")
+    print(f"{'argument problems uncovered by import fixes':<44}{sum(kind_counts[k]['uncovered'] for k in KINDS):>6}")
     print(f"{'regressions':<44}{len(regressions):>6}")
+    print()
+    print(f"{'argument problems by kind':<44}{'before':>8}{'(uncovered)':>12}{'after':>8}{'fixed':>9}{'left, reported':>16}")
+    for kind in KINDS + ("total",):
+        counts_of = kind_counts[kind] if kind != "total" else sum((kind_counts[k] for k in KINDS), Counter())
+        b, u, a, r = (counts_of[key] for key in ("before", "uncovered", "after", "reported"))
+        fixed_pct = f"{100 * (b - a) / b:.1f}%" if b else "-"
+        print(f"{'  ' + kind:<44}{b:>8}{u:>12}{a:>8}{fixed_pct:>9}{r:>16}")
     print()
     print("fixes applied by codemod: " + ", ".join(f"{k} {v}" for k, v in sorted(fixes_by_codemod.items())))
     print("findings by codemod:      " + ", ".join(f"{k} {v}" for k, v in sorted(findings_by_codemod.items())))
@@ -170,6 +219,9 @@ def main() -> int:
     if args.show_left and left:
         print("\nleft:")
         print("\n".join(f"  {item}" for item in left))
+    if args.show_left and args_left:
+        print("\nargument problems left:")
+        print("\n".join(f"  {item}" for item in args_left))
     if regressions:
         print("\nregressions:")
         print("\n".join(f"  {item}" for item in regressions))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from cdktf_fix import repair_source
@@ -12,11 +14,11 @@ from codemods.base import Codemod
 
 SEED = """\
 from constructs import Construct
-from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioning
+from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioning, S3BucketVersioningVersioningConfiguration as Config
 
 
 def versioned(scope: Construct, bucket: str):
-    return S3BucketVersioning(scope, "v", bucket=bucket, versioning_configuration={"status": "Enabled"})
+    return S3BucketVersioning(scope, "v", bucket=bucket, versioning_configuration=Config(status="Enabled"))
 """
 
 
@@ -52,7 +54,7 @@ def test_crlf_and_comments_are_kept(engine):
     assert result.changed
     assert "\r\n" in result.new_source and "\n" not in result.new_source.replace("\r\n", "")
     assert result.new_source.startswith("# header comment\r\n")
-    assert result.new_source == source.replace("S3BucketVersioning", "S3BucketVersioningA")
+    assert result.new_source == re.sub(r"\bS3BucketVersioning\b", "S3BucketVersioningA", source)
 
 
 def test_text_outside_edits_is_byte_identical(engine):
@@ -66,7 +68,7 @@ def test_text_outside_edits_is_byte_identical(engine):
 
 
 def test_clean_code_comes_back_identical(engine):
-    source = SEED.replace("S3BucketVersioning", "S3BucketVersioningA")
+    source = re.sub(r"\bS3BucketVersioning\b", "S3BucketVersioningA", SEED)
     result = engine.repair(source)
     assert result.status is Status.UNCHANGED and result.new_source == source and not result.fixes
 

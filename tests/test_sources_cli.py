@@ -14,9 +14,10 @@ from typer.testing import CliRunner
 
 from cdktf_fix.cli import app
 from cdktf_fix.sources import iter_python_files, read_source, write_source
+from codemods import BY_ID
 
 ROOT = Path(__file__).resolve().parent.parent
-BAD = "from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioning\nS3BucketVersioning(None, 'v')\n"
+BAD = "from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioning\nS3BucketVersioning(None, 'v', bucket='b', versioning_configuration=config)\n"
 GOOD = BAD.replace("S3BucketVersioning", "S3BucketVersioningA")
 UNFIXABLE = "from cdktf_cdktf_provider_aws.wafv2_web_acl import Wafv2WebAclRuleStatement\nx = Wafv2WebAclRuleStatement()\n"
 runner = CliRunner()
@@ -154,7 +155,8 @@ def test_rules_and_schema_info():
     result = invoke("rules", "--format", "json")
     assert result.exit_code == 0
     ids = [r["id"] for r in json.loads(result.output)]
-    assert ids == ["module-path", "class-name", "missing-import", "no-equivalent"]
+    assert ids == list(BY_ID)
+    assert {"kwarg-name", "nested-block-struct", "struct-class", "block-shape", "literal-type", "terraform-asset"} <= set(ids)
     info = invoke("schema", "info", "--format", "json")
     assert info.exit_code == 0
     assert json.loads(info.output)["versions"]["cdktf-cdktf-provider-aws"]
