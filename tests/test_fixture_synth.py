@@ -1,0 +1,119 @@
+"""Real synth of the fixtures' expected outputs (slow: one jsii process, ~20 s for all).
+
+Every fixture whose expected output is a whole stack (a ``TerraformStack`` subclass taking
+``(scope, id)``) and that leaves no finding is synthesized, and every key of every dict literal
+in its *input* must reach the synthesized JSON: the struct conversions may rename a key to
+its field, but may never lose one (jsii silently drops snake_case keys in lists of dicts).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = sorted(p.parent for p in (ROOT / "fixtures").glob("*/*/expected.py"))
+
+DRIVER = """
+import json, runpy, sys, traceback
+from cdktf import App, TerraformStack
+
+report = {}
+for case, path, outdir in json.loads(sys.argv[1]):
+    try:
+        namespace = runpy.run_path(path)
+        stacks = [v for v in namespace.values()
+                  if isinstance(v, type) and issubclass(v, TerraformStack) and v is not TerraformStack]
+        app = App(outdir=outdir, skip_validation=True)  # some fixtures omit the provider
+        for number, stack in enumerate(stacks):
+            stack(app, f"stack{number}")
+        app.synth()
+        report[case] = "ok"
+    except Exception:
+        report[case] = traceback.format_exc()[-2000:]
+print(json.dumps(report))
+"""
+
+
+def _synthesizable(case: Path) -> bool:
+    record = json.loads((case / "expected.json").read_text())
+    if record["findings"]:
+        return False
+    tree = ast.parse((case / "expected.py").read_text())
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and any(getattr(b, "id", "") == "TerraformStack" for b in node.bases):
+            init = next((f for f in node.body if isinstance(f, ast.FunctionDef) and f.name == "__init__"), None)
+            return init is not None and len(init.args.args) == 3
+    return False
+
+
+def _snake(key: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", key).lower()
+
+
+def _dict_keys(code: str) -> set[str]:
+    keys = set()
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Dict):
+            keys.update(k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str))
+    return keys
+
+
+def _json_keys(data, found: set[str]) -> set[str]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found.add(key)
+            _json_keys(value, found)
+    elif isinstance(data, list):
+        for item in data:
+            _json_keys(item, found)
+    return found
+
+
+def _reached(key: str, json_keys: set[str]) -> bool:
+    if key in json_keys:
+        return True
+    snake = _snake(key)
+    return any(j == snake or j.startswith(snake + "_") or snake.startswith(j + "_") for j in json_keys)
+
+
+@pytest.mark.slow
+def test_expected_outputs_synthesize_and_keep_every_key(tmp_path):
+    if shutil.which("node") is None:
+        pytest.skip("node is needed for a real synth")
+    cases = [c for c in CASES if _synthesizable(c)]
+    assert len(cases) >= 15, [c.name for c in cases]
+    jobs = []
+    for case in cases:
+        name = f"{case.parent.name}/{case.name}"
+        workdir = tmp_path / name.replace("/", "__")
+        (workdir / "lambda").mkdir(parents=True)
+        (workdir / "lambda" / "processor.zip").write_bytes(b"PK\x05\x06" + b"\0" * 18)  # an empty zip
+        shutil.copy(case / "expected.py", workdir / "stack.py")
+        jobs.append((name, str(workdir / "stack.py"), str(workdir / "out")))
+    env = {**os.environ, "JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION": "1"}
+    run = subprocess.run(
+        [sys.executable, "-c", DRIVER, json.dumps(jobs)], capture_output=True, text=True, timeout=600, env=env, cwd=tmp_path
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    report = json.loads(run.stdout.strip().splitlines()[-1])
+    failed = {case: error for case, error in report.items() if error != "ok"}
+    assert not failed, "\n\n".join(f"{case}:\n{error}" for case, error in failed.items())
+
+    lost = {}
+    for (name, _, outdir), case in zip(jobs, cases):
+        json_keys: set[str] = set()
+        for out in Path(outdir).glob("stacks/*/cdk.tf.json"):
+            _json_keys(json.loads(out.read_text()), json_keys)
+        missing = sorted(k for k in _dict_keys((case / "input.py").read_text()) if not _reached(k, json_keys))
+        if missing:
+            lost[name] = missing
+    assert not lost, f"dict keys that did not reach the synthesized JSON: {lost}"
