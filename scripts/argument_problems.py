@@ -147,7 +147,7 @@ class _Checker:
                         sub = f"{PROVIDER_PACKAGE}.{alias.name}"
                         if schema.has_module(sub):
                             self.bindings[local] = ("module", sub)
-                    elif module.split(".")[0] in ROOT_MODULES and (module.startswith(PROVIDER_PACKAGE + ".") or module in ("cdktf", "constructs")):
+                    elif module.startswith(PROVIDER_PACKAGE + ".") or module in ("cdktf", "constructs"):
                         if schema.class_info(module, alias.name) is not None or local not in self.bindings:
                             self.bindings[local] = ("class", module, alias.name)
             elif isinstance(node, ast.Import):

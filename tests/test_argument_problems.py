@@ -62,6 +62,16 @@ LaunchTemplate(scope, "lt", block_device_mappings=[{"deviceName": "/dev/xvda", "
     assert problems(schema, code) == [("dict-key", "volume_size")]
 
 
+def test_single_blocks_nested_in_a_single_block_dict_stay_snake_case(schema):
+    # each level is converted in Python (``S(**d)``), down to the first list
+    code = """
+from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
+S3Bucket(scope, "b", server_side_encryption_configuration={"rule": {
+    "apply_server_side_encryption_by_default": {"sse_algorithm": "AES256", "kmsMasterKeyId": "k"}, "bucket_key_enabled": "yes"}})
+"""
+    assert problems(schema, code) == [("dict-key", "kmsMasterKeyId"), ("literal-type", "bucket_key_enabled")]
+
+
 def test_a_list_block_inside_a_single_block_dict_takes_camel_case_keys(schema):
     code = """
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
