@@ -68,8 +68,10 @@ class BlockShape(ArgumentCodemod):
 
     @staticmethod
     def _plain_entries(info, node: cst.Dict) -> bool:
-        keys = [string_key(e) for e in node.elements]
-        return bool(keys) and None not in keys and all(match_field(info, k).field is None for k in keys)
+        # ``**spread`` entries are entries too: ``{**common_tags, "Env": "dev"}``
+        literal = [e for e in node.elements if isinstance(e, cst.DictElement)]
+        keys = [string_key(e) for e in literal]
+        return bool(node.elements) and None not in keys and all(match_field(info, k).field is None for k in keys)
 
     @staticmethod
     def _single_block(ctx: FileContext, node: cst.BaseExpression, info) -> bool:

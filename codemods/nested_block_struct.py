@@ -72,22 +72,29 @@ class NestedBlockStruct(ArgumentCodemod):
         matches = [match_field(info, key) for key in keys]
         if wraps_one_map(info) and all(m.field is None for m in matches):
             return node  # plain entries for the struct's one map: block-shape moves them inside
-        fields, safety, renamed = [], Safety.SAFE, []
+        fields, safety, renamed, unknown, close = [], Safety.SAFE, [], [], []
         for key, match in zip(keys, matches):
             field = match.field
             if match.how == "ambiguous" and ctx.allows(Safety.UNSAFE):
                 field, safety = match.candidates[0], Safety.UNSAFE
             if field is None:
-                names = [p.name for p in info.params]
-                ctx.add_finding(
-                    self.id, None,
-                    f"{site.where}: key '{key}' is not a field of {info.name}; the dict is left as it is",
-                    list(match.candidates) or names,
-                )
-                return node
+                unknown.append(key)
+                close.extend(c for c in match.candidates if c not in close)
+                continue
             if field != key:
                 renamed.append(f"{key} -> {field}")
             fields.append(field)
+        if unknown:
+            # keys that belong one level up: ``deployment_configuration={"maximum_percent": ...}``
+            # is ``EcsService(deployment_maximum_percent=...)``
+            upper = [f"{site.owner.name}({p.name}=...)" for p in site.owner.params for key in unknown if p.name.endswith("_" + key)]
+            listed = ", ".join(f"'{k}'" for k in unknown)
+            ctx.add_finding(
+                self.id, None,
+                f"{site.where}: {listed} {'is not a field' if len(unknown) == 1 else 'are not fields'} of {info.name}; the dict is left as it is",
+                upper + close or [p.name for p in info.params],
+            )
+            return node
         if len(set(fields)) != len(fields):
             ctx.add_finding(self.id, None, f"{site.where}: two keys name the same field of {info.name}", [info.name])
             return node

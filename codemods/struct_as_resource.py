@@ -58,9 +58,12 @@ class StructAsResource(ArgumentCodemod):
             return node
         positional = [a for a in node.args if a.keyword is None and not a.star]
         if len(positional) >= 2:
+            fields = {p.name for p in call.info.params}
+            foreign = [a.keyword.value for a in node.args if a.keyword is not None and a.keyword.value not in fields]
+            extra = f"; {', '.join(foreign)} belong to the resource it stands for" if foreign else ""
             ctx.add_finding(
                 self.id, None,
-                f"{call.info.name} is a nested block of another resource, not a resource: it takes no scope and id",
+                f"{call.info.name} is a nested block of another resource, not a resource: it takes no scope and id{extra}",
                 likely_resources(ctx.schema, call.info.name),
             )
         return node
