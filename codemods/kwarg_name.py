@@ -57,7 +57,6 @@ class KwargName(ArgumentCodemod):
         for index, arg in enumerate(args):
             if arg.keyword is None or arg.keyword.value in valid:
                 continue
-            written = arg.keyword.value
             new_arg = self._renamed(ctx, info, arg, frozenset(taken))
             if new_arg is not None:
                 args[index] = new_arg
