@@ -31,7 +31,6 @@ AST_ANCHORS = (ast.Call, ast.Dict, ast.List)
 @dataclass(frozen=True)
 class CallSite:
     info: ClassInfo  # the class called
-    callee: str  # as written: ``S3Bucket`` or ``s3_bucket.S3Bucket``
     attribute: str | None  # an attribute read on the result: ``TerraformAsset(...).path``
 
 
@@ -160,7 +159,6 @@ class _SiteTracker:
         self.resolve = Resolver(ctx)
         self.variables = variables
         self.sites: dict[int, Site] = {}
-        self.calls: dict[int, CallSite] = {}
         self.attributes: dict[int, str] = {}
 
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -177,8 +175,6 @@ class _SiteTracker:
         info = self.resolve(node.func)
         if info is None:
             return
-        callee = cst.Module([]).code_for_node(node.func)
-        self.calls[id(node)] = CallSite(info, callee, self.attributes.get(id(node)))
         for arg in node.args:
             if arg.keyword is None:
                 continue
@@ -264,41 +260,39 @@ class _ArgumentWalker(_SiteTracker, cst.CSTTransformer):
         super().__init__()
         self._init_sites(ctx, variables)
         self.codemods = codemods
-        self.anchor_ordinal: dict[int, int] = {}
-        self.anchor_stack: list[int] = []
+        self.anchor_stack: list[int] = []  # ordinals of the Call/Dict/List nodes we are inside
         self.count = 0
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, ANCHORS):
-            self.anchor_ordinal[id(node)] = self.count
             self.anchor_stack.append(self.count)
             self.count += 1
         return super().on_visit(node)
 
     def on_leave(self, original_node, updated_node):
         result = super().on_leave(original_node, updated_node)
+        anchor = self.anchor_stack.pop() if isinstance(original_node, ANCHORS) else None
         key = id(original_node)
         site = self.sites.get(key)
-        if isinstance(original_node, ANCHORS):
-            self.ctx.anchor = self.anchor_stack.pop()
-        elif self.anchor_stack:
-            self.ctx.anchor = self.anchor_stack[-1]
-        else:
-            self.ctx.anchor = None
-        if not isinstance(result, cst.BaseExpression):
-            return result
+        if site is None and not isinstance(result, (cst.Call, cst.Attribute)):
+            return result  # no hook applies
+        if anchor is None:
+            anchor = self.anchor_stack[-1] if self.anchor_stack else None
+        self.ctx.anchor = anchor
         attribute = self.attributes.get(key)
+        call, callee = None, None
         for codemod in self.codemods:
             if site is not None:
                 result = codemod.leave_value(self.ctx, site, result)
             if isinstance(result, cst.Call):
-                info = self.resolve(result.func)
-                if info is not None:
-                    callee = cst.Module([]).code_for_node(result.func)
-                    result = codemod.leave_call(self.ctx, CallSite(info, callee, attribute), result)
+                if result.func is not callee:  # resolved again only when a codemod changed it
+                    callee = result.func
+                    info = self.resolve(callee)
+                    call = CallSite(info, attribute) if info is not None else None
+                if call is not None:
+                    result = codemod.leave_call(self.ctx, call, result)
             elif isinstance(result, cst.Attribute):
-                result = codemod.leave_attribute(self.ctx, result, self.resolve)
-        self.ctx.anchor = self.anchor_stack[-1] if self.anchor_stack else None
+                result = codemod.leave_attribute(self.ctx, result)
         return result
 
 

@@ -70,7 +70,7 @@ class FileContext:
     anchor_tree: cst.Module | None = None
     anchor_positions: list[tuple[int, int]] | None = None
     _forgotten: dict[str, int] = field(default_factory=dict)
-    resolve: object = None  # callee expression -> ClassInfo, during the argument pass
+    resolve: object = None  # callee expression -> ClassInfo | None; set by the argument pass
 
     # -- iteration -------------------------------------------------------------------------
     def begin(self, tree: cst.Module, facts: FileFacts) -> None:

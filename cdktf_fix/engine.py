@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import partial
+from itertools import groupby
 
 import libcst as cst
 
@@ -89,16 +91,12 @@ def _batched(codemods: list) -> list:
     from codemods.base import ArgumentCodemod
 
     steps: list = []
-    batch: list = []
-    for codemod in codemods + [None]:
-        if isinstance(codemod, ArgumentCodemod):
-            batch.append(codemod)
-            continue
-        if batch:
-            steps.append(lambda ctx, tree, batch=tuple(batch): run_argument_codemods(ctx, tree, batch))
-            batch = []
-        if codemod is not None:
-            steps.append(codemod.run)
+    for batched, group in groupby(codemods, key=lambda c: isinstance(c, ArgumentCodemod)):
+        group = tuple(group)
+        if batched:
+            steps.append(partial(run_argument_codemods, codemods=group))
+        else:
+            steps.extend(c.run for c in group)
     return steps
 
 

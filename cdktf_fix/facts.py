@@ -164,8 +164,6 @@ class _Collector(cst.CSTVisitor):
         names = _target_names(node)
         self.facts.bound.update(names)
         self.facts.binds.update(names)
-        if not isinstance(node, cst.Name):
-            self.facts.binds.update(names)  # unpacking: never a literal variable
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
@@ -181,7 +179,6 @@ class _Collector(cst.CSTVisitor):
 
     def visit_For(self, node: cst.For) -> None:
         self._bind_target(node.target)
-        self.facts.binds.update(_target_names(node.target))  # rebound each turn
 
     def visit_CompFor(self, node: cst.CompFor) -> None:
         self._bind_target(node.target)

@@ -67,19 +67,6 @@ def code_of(node) -> str:
     return cst.Module([]).code_for_node(node)
 
 
-def short_type(t) -> str:
-    """A type model as a reader would write it: ``list[S3BucketLifecycleConfigurationRuleExpiration]``."""
-    if isinstance(t, str):
-        return t
-    if t[0] in ("struct", "enum", "class", "ref"):
-        return t[1].rpartition(".")[2]
-    if t[0] in ("list", "map"):
-        return f"{t[0]}[{short_type(t[1])}]"
-    if t[0] == "union":
-        return " | ".join(short_type(m) for m in t[1])
-    return str(t)
-
-
 class _Comments(cst.CSTVisitor):
     def __init__(self) -> None:
         self.found = False

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 import libcst as cst
 
-from cdktf_fix.arguments import CallSite, Resolver, Site, run_argument_codemods
+from cdktf_fix.arguments import CallSite, Site, run_argument_codemods
 from cdktf_fix.context import FileContext
 
 
@@ -42,7 +42,8 @@ class ArgumentCodemod(Codemod):
         """``node`` calls the schema class ``call.info``."""
         return node
 
-    def leave_attribute(self, ctx: FileContext, node: cst.Attribute, resolve: Resolver) -> cst.BaseExpression:
+    def leave_attribute(self, ctx: FileContext, node: cst.Attribute) -> cst.BaseExpression:
+        """``node`` reads an attribute (``TerraformAsset(...).path``); ``ctx.resolve`` names callees."""
         return node
 
     def run(self, ctx: FileContext, tree: cst.Module) -> cst.Module:

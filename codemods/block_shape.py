@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import libcst as cst
 
-from cdktf_fix.arguments import Site, match_field, string_key
+from cdktf_fix.arguments import Site, string_key
 from cdktf_fix.context import FileContext
 from cdktf_fix.result import Safety
 from cdktf_fix.schema.model import shape_of, struct_of
 from codemods._shared import code_of, has_comment
 from codemods.base import ArgumentCodemod
-from codemods.nested_block_struct import wraps_one_map
+from codemods.nested_block_struct import map_entries_for
 
 
 def _wrap(node: cst.BaseExpression) -> cst.List:
@@ -41,7 +41,7 @@ class BlockShape(ArgumentCodemod):
         info = ctx.schema.class_by_qualified(struct)
         if info is None:
             return node
-        if isinstance(node, cst.Dict) and wraps_one_map(info) and self._plain_entries(info, node):
+        if isinstance(node, cst.Dict) and map_entries_for(info, node):
             callee = ctx.class_reference(info.qualified)
             if callee is None:
                 return node
@@ -67,19 +67,12 @@ class BlockShape(ArgumentCodemod):
         return node
 
     @staticmethod
-    def _plain_entries(info, node: cst.Dict) -> bool:
-        # ``**spread`` entries are entries too: ``{**common_tags, "Env": "dev"}``
-        literal = [e for e in node.elements if isinstance(e, cst.DictElement)]
-        keys = [string_key(e) for e in literal]
-        return bool(node.elements) and None not in keys and all(match_field(info, k).field is None for k in keys)
-
-    @staticmethod
     def _single_block(ctx: FileContext, node: cst.BaseExpression, info) -> bool:
         if isinstance(node, cst.Dict):
             # in a list, dict keys are read in camelCase: wrap only what reads the same both ways
             keys = [string_key(e) for e in node.elements]
             return bool(keys) and all(k is not None and info.mapping.get(k) == k for k in keys)
-        if isinstance(node, cst.Call) and ctx.resolve is not None:
+        if isinstance(node, cst.Call):
             called = ctx.resolve(node.func)
             return called is not None and called.qualified == info.qualified
         return False

@@ -46,11 +46,11 @@ class KwargName(ArgumentCodemod):
     )
 
     def leave_call(self, ctx: FileContext, call: CallSite, node: cst.Call) -> cst.BaseExpression:
-        if call.info.kind == "struct" and any(a.keyword is None for a in node.args):
-            return node  # a struct called like a resource: struct-as-resource reports it
         info = call.info
         if info.kind in ("enum", "interface"):
             return node
+        if info.kind == "struct" and any(a.keyword is None for a in node.args):
+            return node  # a struct called like a resource: struct-as-resource reports it
         valid = {p.name for p in info.params} | set(info.positional)
         taken = {a.keyword.value for a in node.args if a.keyword is not None}
         args = list(node.args)
@@ -73,7 +73,7 @@ class KwargName(ArgumentCodemod):
             return self._apply(ctx, info, arg, match.field, arg.value, Safety.SAFE, "the field the schema declares")
         if match.how == "ambiguous":
             if ctx.allows(Safety.UNSAFE):
-                return self._apply(ctx, info, arg, match.field or match.candidates[0], arg.value, Safety.UNSAFE, f"the closest of {', '.join(match.candidates)}")
+                return self._apply(ctx, info, arg, match.candidates[0], arg.value, Safety.UNSAFE, f"the closest of {', '.join(match.candidates)}")
             ctx.add_fix(self.id, None, f"{written}=", f"{match.candidates[0]}=", f"{info.name} has no keyword {written}; closest of {', '.join(match.candidates)}", Safety.UNSAFE, applied=False)
             return None
         names = [p.name for p in info.params]
@@ -98,8 +98,9 @@ class KwargName(ArgumentCodemod):
 
     def _apply(self, ctx: FileContext, info, arg: cst.Arg, field: str, value, safety: Safety, reason: str) -> cst.Arg:
         written = arg.keyword.value
-        old, new = f"{written}={code_of(arg.value)}", f"{field}={code_of(value)}"
         if value is arg.value:
             old, new = f"{written}=", f"{field}="
+        else:
+            old, new = f"{written}={code_of(arg.value)}", f"{field}={code_of(value)}"
         ctx.add_fix(self.id, None, old, new, f"{info.name} has no keyword {written}: {reason}", safety)
         return arg.with_changes(keyword=cst.Name(field), value=value)

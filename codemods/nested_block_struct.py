@@ -13,10 +13,16 @@ from codemods.base import ArgumentCodemod
 _NO_SPACE = cst.SimpleWhitespace("")
 
 
-def wraps_one_map(info) -> bool:
-    """A struct whose only field is a map (``AwsProviderDefaultTags.tags``,
-    ``LambdaFunctionEnvironment.variables``): a dict of plain entries belongs inside it."""
-    return len(info.params) == 1 and isinstance(info.params[0].type, list) and info.params[0].type[0] == "map"
+def map_entries_for(info, node: cst.Dict) -> bool:
+    """``node`` holds plain map entries for a struct whose only field is a map
+    (``default_tags={"Env": "dev"}`` for ``AwsProviderDefaultTags.tags``, Lambda
+    ``environment={"K": "v"}`` for ``variables``): no key names a field, and ``**spread``
+    entries are entries too."""
+    only_map = len(info.params) == 1 and isinstance(info.params[0].type, list) and info.params[0].type[0] == "map"
+    if not only_map or not node.elements:
+        return False
+    keys = [string_key(e) for e in node.elements if isinstance(e, cst.DictElement)]
+    return None not in keys and all(match_field(info, k).field is None for k in keys)
 
 
 def dict_to_call(node: cst.Dict, callee: str, fields: list[str]) -> cst.Call:
@@ -69,9 +75,9 @@ class NestedBlockStruct(ArgumentCodemod):
         keys = [string_key(element) for element in node.elements]
         if None in keys:
             return node  # ``**spread`` or a computed key: nothing can be checked
-        matches = [match_field(info, key) for key in keys]
-        if wraps_one_map(info) and all(m.field is None for m in matches):
+        if map_entries_for(info, node):
             return node  # plain entries for the struct's one map: block-shape moves them inside
+        matches = [match_field(info, key) for key in keys]
         fields, safety, renamed, unknown, close = [], Safety.SAFE, [], [], []
         for key, match in zip(keys, matches):
             field = match.field

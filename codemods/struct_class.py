@@ -30,7 +30,7 @@ class StructClass(ArgumentCodemod):
         if not isinstance(node, cst.Call):
             return node
         struct = struct_of(site.type)
-        called = ctx.resolve(node.func) if ctx.resolve else None
+        called = ctx.resolve(node.func)
         if struct is None or called is None or called.qualified == struct:
             return node
         expected = ctx.schema.class_by_qualified(struct)

@@ -70,7 +70,7 @@ class TerraformAsset(ArgumentCodemod):
         value = kind.value
         if not (isinstance(value, cst.Attribute) and value.attr.value == "ARCHIVE"):
             return None
-        enum = ctx.resolve(value.value) if ctx.resolve else None
+        enum = ctx.resolve(value.value)
         return kind if enum is not None and enum.qualified == "cdktf.AssetType" else None
 
     def leave_call(self, ctx: FileContext, call: CallSite, node: cst.Call) -> cst.BaseExpression:
@@ -86,11 +86,11 @@ class TerraformAsset(ArgumentCodemod):
         ctx.add_fix(self.id, None, code_of(enum), code_of(new_value), "the path is a file (an archive already): a FILE asset copies it", Safety.SAFE)
         return node.with_changes(args=[a.with_changes(value=new_value) if a is kind else a for a in node.args])
 
-    def leave_attribute(self, ctx: FileContext, node: cst.Attribute, resolve) -> cst.BaseExpression:
+    def leave_attribute(self, ctx: FileContext, node: cst.Attribute) -> cst.BaseExpression:
         call = node.value
         if node.attr.value != "path" or not isinstance(call, cst.Call) or not ctx.allows(Safety.UNSAFE):
             return node
-        info = resolve(call.func)
+        info = ctx.resolve(call.func)
         if info is None or info.qualified != "cdktf.TerraformAsset":
             return node
         kind = self._archive_of_file(ctx, call)
