@@ -28,7 +28,10 @@ class OutputFormat(str, Enum):
     json = "json"
 
 
-Paths = Annotated[list[Path], typer.Argument(help="Files or folders (folders are searched recursively).", show_default=False)]
+Paths = Annotated[
+    list[Path],
+    typer.Argument(help="Python or markdown files, or folders (searched recursively for *.py and *.md).", show_default=False),
+]
 Unsafe = Annotated[bool, typer.Option("--unsafe-fixes", help="Also apply fixes that pick among several candidates.")]
 Select = Annotated[Optional[list[str]], typer.Option("--select", help="Run only these codemods (repeatable).")]
 Ignore = Annotated[Optional[list[str]], typer.Option("--ignore", help="Do not run these codemods (repeatable).")]
@@ -83,6 +86,8 @@ def _print_findings(console, report, show_fixes: bool) -> None:
         path = escape(str(outcome.path))
         if outcome.error:
             console.print(f"[bold]{path}[/bold]: [red]skipped[/red]: {escape(outcome.error)}")
+        for block in outcome.result.skipped:
+            console.print(f"[bold]{path}[/bold]:{block.line}: [red]skipped[/red] {escape(block.reason)}")
         if show_fixes:
             for fix in outcome.result.fixes:
                 tag = "[green]fixable[/green]" if fix.applied else "[yellow]unsafe fix[/yellow]"
@@ -101,11 +106,13 @@ def _summary(report, verb: str) -> str:
     parts.append(f"{report.count('findings')} finding{'s' * (report.count('findings') != 1)} left")
     if report.errors:
         parts.append(f"{len(report.errors)} file{'s' * (len(report.errors) != 1)} skipped")
+    if report.skipped_blocks:
+        parts.append(f"{report.skipped_blocks} markdown code block{'s' * (report.skipped_blocks != 1)} skipped")
     return ", ".join(parts)
 
 
 def _exit_code(report, problems: bool) -> int:
-    if report.errors:
+    if report.errors or report.skipped_blocks:
         return 2
     return 1 if problems else 0
 

@@ -24,6 +24,8 @@ from cdktf_fix.schema.model import SchemaIndex
 
 # A file that mentions none of these cannot hold provider code: it is not parsed.
 _MAY_HOLD_PROVIDER_CODE = re.compile(r"cdktf|imports\.aws")
+# A file (or markdown code block) holding this comment line is left alone.
+_OPT_OUT = re.compile(r"^[ \t]*#[ \t]*cdktf-fix:[ \t]*ignore-file[ \t]*$", re.MULTILINE)
 
 
 def may_hold_provider_code(source: str) -> bool:
@@ -48,7 +50,7 @@ class Engine:
         self.steps = _batched(self.codemods)
 
     def repair(self, source: str) -> RepairResult:
-        if not may_hold_provider_code(source):
+        if not may_hold_provider_code(source) or _OPT_OUT.search(source):
             return RepairResult(source, source, status=Status.SKIPPED)
         try:
             tree = cst.parse_module(source)

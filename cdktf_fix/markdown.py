@@ -1,11 +1,21 @@
-"""Fenced Python code blocks in markdown: where they are, so that they can be repaired in place."""
+"""Fenced Python code blocks in markdown, repaired in place.
+
+Every byte outside the edited blocks stays as it was: prose, other languages, fences, line
+endings.  A block that does not parse is reported and left alone; a block holding the comment
+``# cdktf-fix: ignore-file`` is left alone silently (the engine's file-level opt-out).  Blocks indented under a list item have
+their fence indentation removed for the repair and put back on the lines that changed.
+"""
 
 from __future__ import annotations
 
+import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from cdktf_fix.result import RepairResult, SkippedBlock, Status
 
 _FENCE = re.compile(r"^(?P<indent>[ ]{0,3})(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n`]*)$")
+_SYNTAX_LINE = re.compile(r"(syntax error at line )(\d+)")
 _PYTHON = {"python", "py", "python3", "py3"}
 
 
@@ -15,24 +25,76 @@ class CodeBlock:
     end: int  # offset just past the code (the closing fence line starts here)
     code: str
     info: str
+    indent: int = 0  # spaces before the opening fence
 
 
 def python_blocks(text: str) -> list[CodeBlock]:
     """Every fenced code block whose info string says Python, with offsets into ``text``."""
     blocks: list[CodeBlock] = []
-    lines = text.splitlines(keepends=True)
     offset = 0
-    open_fence: tuple[str, str, int] | None = None
-    for line in lines:
-        stripped = line.rstrip("\r\n")
-        match = _FENCE.match(stripped)
+    open_fence: tuple[str, str, int, int] | None = None
+    for line in text.splitlines(keepends=True):
+        match = _FENCE.match(line.rstrip("\r\n"))
         if open_fence is None:
             if match:
-                open_fence = (match["fence"], match["info"].strip(), offset + len(line))
+                open_fence = (match["fence"], match["info"].strip(), offset + len(line), len(match["indent"]))
         elif match and match["fence"][0] == open_fence[0][0] and len(match["fence"]) >= len(open_fence[0]) and not match["info"].strip():
-            fence, info, start = open_fence
+            fence, info, start, indent = open_fence
             if info.split()[:1] and info.split()[0].lower() in _PYTHON:
-                blocks.append(CodeBlock(start, offset, text[start:offset], info))
+                blocks.append(CodeBlock(start, offset, text[start:offset], info, indent))
             open_fence = None
         offset += len(line)
     return blocks
+
+
+def looks_like_markdown(text: str) -> bool:
+    return "```" in text or "~~~" in text
+
+
+def _dedent(code: str, indent: int) -> tuple[list[str], list[str]]:
+    """The block's lines as written and with up to ``indent`` leading spaces removed."""
+    lines = code.splitlines(keepends=True)
+    stripped = []
+    for line in lines:
+        width = len(line) - len(line.lstrip(" "))
+        stripped.append(line[min(width, indent):])
+    return lines, stripped
+
+
+def _reindent(original: list[str], stripped: list[str], new_code: str, indent: int) -> str:
+    """Lines the repair kept come back as written; new lines get the fence indentation."""
+    new_lines = new_code.splitlines(keepends=True)
+    out: list[str] = []
+    matcher = difflib.SequenceMatcher(a=stripped, b=new_lines, autojunk=False)
+    for tag, a1, a2, b1, b2 in matcher.get_opcodes():
+        if tag == "equal":
+            out.extend(original[a1:a2])
+        else:
+            out.extend(" " * indent + line if line.strip() else line for line in new_lines[b1:b2])
+    return "".join(out)
+
+
+def repair_markdown(engine, text: str) -> RepairResult:
+    """Repair every fenced Python block of ``text`` with ``engine``; lines are the markdown's."""
+    pieces: list[str] = []
+    fixes, findings, skipped = [], [], []
+    last = 0
+    parsed = False
+    for block in python_blocks(text):
+        first_line = text.count("\n", 0, block.start) + 1
+        original, stripped = _dedent(block.code, block.indent)
+        result = engine.repair("".join(stripped))
+        parsed = parsed or result.status is not Status.SKIPPED
+        shift = first_line - 1
+        fixes += [replace(f, line=f.line + shift, column=f.column + block.indent) for f in result.fixes]
+        findings += [replace(f, line=f.line + shift, column=f.column + block.indent) for f in result.findings]
+        if result.status is Status.ERROR:
+            reason = _SYNTAX_LINE.sub(lambda m: f"{m[1]}{int(m[2]) + shift}", result.error or "")
+            skipped.append(SkippedBlock(first_line, f"code block: {reason}"))
+        if result.changed:
+            new_code = result.new_source if not block.indent else _reindent(original, stripped, result.new_source, block.indent)
+            pieces += [text[last:block.start], new_code]
+            last = block.end
+    new_text = "".join(pieces) + text[last:] if pieces else text
+    status = Status.CHANGED if new_text != text else Status.UNCHANGED if parsed else Status.SKIPPED
+    return RepairResult(text, new_text, fixes, findings, status, skipped=skipped)

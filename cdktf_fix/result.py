@@ -42,6 +42,17 @@ class Finding:
         return asdict(self)
 
 
+@dataclass
+class SkippedBlock:
+    """A markdown code block that could not be repaired (it does not parse, or did not converge)."""
+
+    line: int
+    reason: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
 class Status(str, Enum):
     UNCHANGED = "unchanged"
     CHANGED = "changed"
@@ -57,6 +68,7 @@ class RepairResult:
     findings: list[Finding] = field(default_factory=list)
     status: Status = Status.UNCHANGED
     error: str | None = None
+    skipped: list[SkippedBlock] = field(default_factory=list)  # markdown blocks left as they were
 
     @property
     def changed(self) -> bool:
@@ -68,4 +80,5 @@ class RepairResult:
             "error": self.error,
             "fixes": [f.to_dict() for f in self.fixes],
             "findings": [f.to_dict() for f in self.findings],
+            "skipped_blocks": [b.to_dict() for b in self.skipped],
         }

@@ -1,5 +1,8 @@
 """Files in, files out: discovery, reading, repairing and atomic writing.
 
+Python files are repaired whole; markdown files (``.md``) have their fenced Python blocks
+repaired in place (see ``cdktf_fix.markdown``).
+
 Bytes outside the edits stay as they were: files are decoded without newline translation (so
 CRLF stays CRLF), a UTF-8 BOM is kept, and a write goes to a temporary file in the same folder
 that replaces the original by rename, keeping its mode.  A file that changed on disk since it
@@ -13,7 +16,7 @@ import os
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from cdktf_fix.engine import Engine
@@ -59,6 +62,10 @@ class RunReport:
     def errors(self) -> list[FileOutcome]:
         return [f for f in self.files if f.result.status is Status.ERROR]
 
+    @property
+    def skipped_blocks(self) -> int:
+        return sum(len(f.result.skipped) for f in self.files)
+
     def count(self, attribute: str) -> int:
         return sum(len(getattr(f.result, attribute)) for f in self.files)
 
@@ -78,6 +85,7 @@ class RunReport:
                 "unsafe_fixes_not_applied": sum(1 for f in self.files for x in f.result.fixes if not x.applied),
                 "findings": self.count("findings"),
                 "errors": len(self.errors),
+                "skipped_blocks": self.skipped_blocks,
             },
         }
 
@@ -86,10 +94,19 @@ def _is_venv(path: Path) -> bool:
     return (path / "pyvenv.cfg").is_file()
 
 
-def iter_python_files(paths: Iterable[Path]) -> Iterator[Path | tuple[Path, str]]:
-    """Python files under ``paths``; a (path, reason) tuple for paths that cannot be walked.
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+SOURCE_SUFFIXES = frozenset({".py"}) | MARKDOWN_SUFFIXES
 
-    Named files are always taken; folders are walked recursively, skipping hidden folders,
+
+def is_markdown(path: Path) -> bool:
+    return path.suffix.lower() in MARKDOWN_SUFFIXES
+
+
+def iter_source_files(paths: Iterable[Path]) -> Iterator[Path | tuple[Path, str]]:
+    """Python and markdown files under ``paths``; a (path, reason) tuple for paths that cannot
+    be walked.
+
+    Named files are always taken (as markdown when they end in ``.md``, else as Python); folders are walked recursively, skipping hidden folders,
     virtual environments, ``cdktf.out``, generated bindings (``.gen``, ``imports``) and
     ``node_modules``.  Symlinked folders are not followed (no loops).
     """
@@ -108,7 +125,7 @@ def iter_python_files(paths: Iterable[Path]) -> Iterator[Path | tuple[Path, str]
             base = Path(folder)
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS and not _is_venv(base / d))
             for name in sorted(files):
-                if name.endswith(".py") and not name.startswith("."):
+                if Path(name).suffix.lower() in SOURCE_SUFFIXES and not name.startswith("."):
                     path = base / name
                     resolved = path.resolve()
                     if resolved not in seen:
@@ -166,35 +183,49 @@ def _failed(path: Path, reason: str, source: str = "") -> FileOutcome:
     return FileOutcome(path, RepairResult(source, source, status=Status.ERROR, error=reason))
 
 
+MAX_BYTES = 10_000_000  # larger files are reported and left alone
+
+
+def repair_text(engine: Engine, text: str, markdown: bool) -> RepairResult:
+    """Repair Python source, or the Python blocks of markdown; never raises."""
+    from cdktf_fix.markdown import repair_markdown
+
+    try:
+        return repair_markdown(engine, text) if markdown else engine.repair(text)
+    except RecursionError:
+        return RepairResult(text, text, status=Status.ERROR, error="too deeply nested to parse")
+    except Exception as error:  # a bug in a codemod must never lose the file or stop the run
+        return RepairResult(text, text, status=Status.ERROR, error=f"internal error ({type(error).__name__}: {error}); left as it was")
+
+
+def repair_file(engine_for, path: Path, write: bool) -> FileOutcome:
+    """Read, repair and (when ``write``) atomically rewrite one file."""
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            return _failed(path, f"larger than {MAX_BYTES // 1_000_000} MB")
+        source = read_source(path)
+    except (OSError, ValueError) as error:
+        return _failed(path, _reason(error))
+    result = repair_text(engine_for(local_packages(path)), source.text, is_markdown(path))
+    outcome = FileOutcome(path, result)
+    if write and result.changed and result.status is Status.CHANGED:
+        try:
+            write_source(path, result.new_source, source)
+            outcome.written = True
+        except OSError as error:
+            outcome.result = replace(result, new_source=result.source, status=Status.ERROR, error=f"not written: {_reason(error)}")
+    return outcome
+
+
 def process(engine_for, paths: Iterable[Path], write: bool) -> RunReport:
-    """Repair every Python file under ``paths``; write results when ``write``.
+    """Repair every Python and markdown file under ``paths``; write results when ``write``.
 
     ``engine_for(local_packages)`` returns the engine to use for a file (the options differ only
     when a project has generated bindings).
     """
     report = RunReport()
-    for item in iter_python_files(paths):
-        if isinstance(item, tuple):
-            report.files.append(_failed(*item))
-            continue
-        path = item
-        try:
-            source = read_source(path)
-        except (OSError, ValueError) as error:
-            report.files.append(_failed(path, _reason(error)))
-            continue
-        engine: Engine = engine_for(local_packages(path))
-        result = engine.repair(source.text)
-        outcome = FileOutcome(path, result)
-        if write and result.changed and result.status is Status.CHANGED:
-            try:
-                write_source(path, result.new_source, source)
-                outcome.written = True
-            except OSError as error:
-                outcome.result = RepairResult(
-                    result.source, result.source, result.fixes, result.findings, Status.ERROR, f"not written: {_reason(error)}"
-                )
-        report.files.append(outcome)
+    for item in iter_source_files(paths):
+        report.files.append(_failed(*item) if isinstance(item, tuple) else repair_file(engine_for, item, write))
     return report
 
 

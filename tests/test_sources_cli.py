@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cdktf_fix.cli import app
-from cdktf_fix.sources import iter_python_files, read_source, write_source
+from cdktf_fix.sources import iter_source_files, read_source, write_source
 from codemods import BY_ID
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +39,7 @@ def project(tmp_path):
 
 
 def test_walk_skips_generated_and_hidden_folders(project):
-    found = sorted(p.name for p in iter_python_files([project]) if isinstance(p, Path))
+    found = sorted(p.name for p in iter_source_files([project]) if isinstance(p, Path))
     assert found == ["clean.py", "notes.py", "stack.py"]
 
 
@@ -47,7 +47,7 @@ def test_walk_survives_symlink_loops_and_missing_paths(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "loop").symlink_to(tmp_path / "a")
     (tmp_path / "a" / "x.py").write_text(GOOD)
-    items = list(iter_python_files([tmp_path, tmp_path / "missing.py"]))
+    items = list(iter_source_files([tmp_path, tmp_path / "missing.py"]))
     assert [p.name for p in items if isinstance(p, Path)] == ["x.py"]
     assert [reason for p, reason in [i for i in items if isinstance(i, tuple)]] == ["no such file or directory"]
 
