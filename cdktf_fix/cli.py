@@ -49,16 +49,24 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
-def _run(paths: list[Path], unsafe: bool, select, ignore, write: bool):
+def _options(unsafe: bool, select, ignore):
     from cdktf_fix.context import Options
-    from cdktf_fix.engine import Engine
-    from cdktf_fix.schema import SchemaUnavailable, load_index
-    from cdktf_fix.sources import process
     from codemods import BY_ID
 
     unknown = [c for c in (select or []) + (ignore or []) if c not in BY_ID]
     if unknown:
         _fail(f"unknown codemod {', '.join(unknown)} (see `cdktf-fix rules`)")
+    return Options(unsafe_fixes=unsafe, select=frozenset(select) if select else None, ignore=frozenset(ignore or ()))
+
+
+def _run(paths: list[Path], unsafe: bool, select, ignore, write: bool):
+    from dataclasses import replace
+
+    from cdktf_fix.engine import Engine
+    from cdktf_fix.schema import SchemaUnavailable, load_index
+    from cdktf_fix.sources import process
+
+    options = _options(unsafe, select, ignore)
     try:
         schema = load_index()
     except SchemaUnavailable as error:
@@ -67,13 +75,7 @@ def _run(paths: list[Path], unsafe: bool, select, ignore, write: bool):
 
     def engine_for(local_packages):
         if local_packages not in engines:
-            options = Options(
-                unsafe_fixes=unsafe,
-                local_packages=local_packages,
-                select=frozenset(select) if select else None,
-                ignore=frozenset(ignore or ()),
-            )
-            engines[local_packages] = Engine(schema, options)
+            engines[local_packages] = Engine(schema, replace(options, local_packages=local_packages))
         return engines[local_packages]
 
     return process(engine_for, paths, write)
@@ -164,6 +166,82 @@ def check(paths: Paths, unsafe_fixes: Unsafe = False, select: Select = None, ign
         _print_findings(console, report, show_fixes=True)
         console.print(_summary(report, "available"))
     raise typer.Exit(_exit_code(report, problems))
+
+
+@app.command()
+def batch(
+    source: Annotated[Path, typer.Argument(help="A folder of samples (one per sub-folder or file), or a JSONL dataset.", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where the repaired copy goes: a new or empty folder, or a JSONL file.", show_default=False)],
+    field: Annotated[Optional[str], typer.Option("--field", help="JSONL: the field to repair (dotted for nested fields, e.g. messages.1.content).")] = None,
+    add_counts: Annotated[bool, typer.Option("--add-counts", help="JSONL: add a 'cdktf_fix' field with each record's fix and finding counts.")] = False,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes (default: the number of cores).")] = None,
+    report: Annotated[Optional[Path], typer.Option("--report", help="Also write the per-sample report as JSON here.")] = None,
+    unsafe_fixes: Unsafe = False,
+    select: Select = None,
+    ignore: Ignore = None,
+) -> None:
+    """Repair a folder of samples or a JSONL dataset into a separate output, never touching SOURCE.
+
+    Prints one summary table. Exit 0 when every sample is clean after the repair, 1 when findings remain, 2 when a sample could not be read or repaired (it is named; the batch goes on)."""
+    import os
+
+    from cdktf_fix.batch import BatchError, batch_folder, batch_jsonl, is_jsonl
+
+    options = _options(unsafe_fixes, select, ignore)
+    jobs = jobs or os.cpu_count() or 1
+    progress, task = _progress("repairing")
+    hooks = {"on_start": lambda total: progress.update(task, total=total), "on_sample": lambda _: progress.advance(task)}
+    try:
+        with progress:
+            if is_jsonl(source):
+                if not field:
+                    _fail(f"{source} is a JSONL dataset: name the field to repair with --field")
+                result = batch_jsonl(source, out, field, options, jobs, add_counts, **hooks)
+            elif source.is_dir() or not source.exists():
+                result = batch_folder(source, out, options, jobs, **hooks)
+            else:
+                _fail(f"{source}: not a folder of samples or a JSONL file (.jsonl, .ndjson)")
+    except BatchError as error:
+        _fail(str(error))
+    if report is not None:
+        report.write_text(json.dumps(result.to_dict(), indent=2) + "\n")
+    _print_batch(result)
+    summary = result.summary()
+    raise typer.Exit(2 if summary["bad"] else 1 if summary["findings"] else 0)
+
+
+def _progress(description: str):
+    """A progress bar on stderr when it is a terminal, an inert one otherwise."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    console = _console(stderr=True)
+    progress = Progress(
+        TextColumn(description), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
+        console=console, transient=True, disable=not console.is_terminal,
+    )
+    return progress, progress.add_task(description, total=None)
+
+
+def _print_batch(result) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    summary = result.summary()
+    console = _console()
+    table = Table("", "samples", title=f"cdktf-fix batch ({summary['seconds']:.1f} s)", title_justify="left")
+    for label, key in (("samples", "samples"), ("changed", "changed"), ("clean after", "clean_after"), ("bad (not repaired)", "bad")):
+        table.add_row(label, str(summary[key]))
+    console.print(table)
+    counts = Table("codemod", "fixes applied", "unsafe, not applied", "findings left")
+    for codemod in sorted({*summary["fixes"], *summary["unsafe_fixes_not_applied"], *summary["findings"]}):
+        counts.add_row(codemod, *(str(summary[k].get(codemod, 0)) for k in ("fixes", "unsafe_fixes_not_applied", "findings")))
+    if counts.row_count:
+        console.print(counts)
+    bad = [s for s in result.samples if s.bad]
+    for sample in bad[:20]:
+        console.print(f"[red]bad[/red] {escape(sample.name)}: {escape('; '.join(sample.errors))}")
+    if len(bad) > 20:
+        console.print(f"... and {len(bad) - 20} more bad samples (all named in --report)")
 
 
 @app.command()
