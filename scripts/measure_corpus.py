@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from cdktf_fix.context import Options  # noqa: E402
 from cdktf_fix.engine import Engine  # noqa: E402
-from cdktf_fix.markdown import python_blocks  # noqa: E402
+from cdktf_fix.markdown import python_blocks, repair_markdown  # noqa: E402
 from cdktf_fix.schema import load_index  # noqa: E402
 from cdktf_fix.schema.model import PROVIDER_PACKAGE  # noqa: E402
 
@@ -91,6 +91,24 @@ def undefined_names(code: str) -> set[str]:
     return collector.names
 
 
+class _Replay:
+    """An engine that hands back the results already computed for each block."""
+
+    def __init__(self, results: dict, engine: Engine) -> None:
+        self.results, self.engine = results, engine
+
+    def repair(self, code: str):
+        return self.results.get(code) or self.engine.repair(code)
+
+
+def _outside_blocks(text: str) -> list[str]:
+    pieces, last = [], 0
+    for block in python_blocks(text):
+        pieces.append(text[last:block.start])
+        last = block.end
+    return pieces + [text[last:]]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
@@ -116,7 +134,9 @@ def main() -> int:
     for response in responses:
         sample = response.parent.parent.name
         counts["responses"] += 1
-        for number, block in enumerate(python_blocks(response.read_text(encoding="utf-8"))):
+        text = response.read_text(encoding="utf-8")
+        results: dict[str, object] = {}
+        for number, block in enumerate(python_blocks(text)):
             where = f"{sample}/{response.name}#{number}"
             counts["blocks"] += 1
             try:
@@ -127,7 +147,7 @@ def main() -> int:
             before = unresolvable_imports(block.code, schema)
             problems_before = argument_problems(block.code, schema)
             start = time.perf_counter()
-            result = engine.repair(block.code)
+            result = results[block.code] = engine.repair(block.code)
             repair_time += time.perf_counter() - start
             counts["lines"] += block.code.count("\n")
             if result.error:
@@ -183,6 +203,11 @@ def main() -> int:
             again = engine.repair(after_code)
             if again.changed:
                 regressions.append(f"{where}: a second run changes the code again")
+        # the response rebuilt from the repaired blocks: not one byte outside them may move
+        rebuilt = repair_markdown(_Replay(results, engine), text)
+        if _outside_blocks(rebuilt.new_source) != _outside_blocks(text):
+            regressions.append(f"{sample}/{response.name}: markdown outside the Python blocks changed")
+        counts["responses rebuilt, prose byte-identical"] += _outside_blocks(rebuilt.new_source) == _outside_blocks(text)
 
     before, after = counts["unresolvable imports before"], counts["unresolvable imports after"]
     fixed = before - after
@@ -195,6 +220,7 @@ def main() -> int:
     print(f"{'left and reported with suggestions':<44}{counts['left and reported with suggestions']:>6}")
     print(f"{'blocks changed':<44}{counts['blocks changed']:>6}")
     print(f"{'blocks that do not parse (skipped)':<44}{counts['blocks that do not parse (skipped)']:>6}")
+    print(f"{'responses rebuilt, prose byte-identical':<44}{counts['responses rebuilt, prose byte-identical']:>6}")
     args_before = sum(kind_counts[k]["before"] for k in KINDS)
     args_after = sum(kind_counts[k]["after"] for k in KINDS)
     args_reported = sum(kind_counts[k]["reported"] for k in KINDS)

@@ -48,3 +48,4 @@ def test_argument_repairs_on_the_dev_corpus(measured):
     assert numbers["argument problems fixed"] >= 0.85 * before, run.stdout
     assert numbers["argument problems left and reported"] == numbers["argument problems left"], run.stdout
     assert numbers["regressions"] == 0, run.stdout
+
