@@ -260,6 +260,90 @@ def rules(output_format: Format = OutputFormat.text) -> None:
     _console().print(table)
 
 
+@app.command()
+def verify(
+    path: Annotated[Path, typer.Argument(help="A project folder, a .py file, a markdown response, or a folder of them (e.g. a batch output).", show_default=False)],
+    before: Annotated[Optional[Path], typer.Option("--before", help="Also verify this original and compare, sample by sample (paired by relative name).", show_default=False)] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Synth processes running side by side.")] = 1,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds one sample may take.")] = 120.0,
+    output_format: Format = OutputFormat.text,
+) -> None:
+    """Synthesize for real (RUNS the code it checks) and report which samples fail, and why.
+
+    WARNING: this command RUNS the code it checks. It executes the project's (or the markdown response's) Python in a subprocess, on a temporary copy, with your user's rights: verify only code you would run yourself. No other cdktf-fix command runs user code.
+
+    Exit 0 when every sample synthesizes, 1 when some do not, 2 on a usage error."""
+    from rich.markup import escape
+
+    from cdktf_fix.verify import compare, discover_units, verify_units
+
+    if jobs < 1 or timeout <= 0:
+        _fail("--jobs must be at least 1 and --timeout positive")
+    try:
+        units = discover_units(path)
+        earlier = discover_units(before) if before is not None else []
+    except (OSError, ValueError) as error:
+        _fail(str(error))
+    if not units:
+        _fail(f"{path}: no project, .py file or markdown response with Python blocks")
+    todo = earlier + units
+    done = []
+    progress = _console(stderr=True)
+
+    def on_result(result) -> None:
+        done.append(result)
+        if progress.is_terminal:
+            progress.print(f"[{len(done)}/{len(todo)}] {escape(result.name)}: {result.status} ({result.seconds:.1f} s)")
+
+    results = verify_units(todo, jobs=jobs, timeout=timeout, on_result=on_result)
+    earlier_results, results = results[: len(earlier)], results[len(earlier):]
+    pairs = compare(earlier_results, results) if before is not None else None
+    summary = {status: sum(r.status == status for r in results) for status in ("ok", "error", "timeout", "crash", "no-entry")}
+    if pairs is not None:
+        summary.update(fixed=sum(p.fixed for p in pairs), broken=sum(p.broken for p in pairs))
+    if output_format is OutputFormat.json:
+        entries = [p.to_dict() for p in pairs] if pairs is not None else [r.to_dict() for r in results]
+        print(json.dumps({"units": entries, "summary": summary}, indent=2))
+    else:
+        _print_verify(results, pairs, summary)
+    raise typer.Exit(0 if all(r.ok for r in results) else 1)
+
+
+def _print_verify(results, pairs, summary) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    colour = {"ok": "green", "error": "red", "timeout": "yellow", "crash": "magenta", "no-entry": "yellow"}
+
+    def status(result) -> str:
+        return f"[{colour[result.status]}]{result.status}[/]" if result else "-"
+
+    def table_of(*columns: str):
+        table = Table(expand=True)
+        for column in columns:
+            table.add_column(column, overflow="fold", ratio=3 if column == "error" else None, min_width=7 if column == "seconds" else None)
+        return table
+
+    if pairs is None:
+        table = table_of("unit", "status", "failure class", "error", "seconds")
+        for r in results:
+            table.add_row(escape(r.name), status(r), r.failure_class or "", escape(r.error or ""), f"{r.seconds:.1f}")
+    else:
+        table = table_of("unit", "before", "after", "failure class", "error", "seconds")
+        for p in pairs:
+            shown = p.after if p.after and not p.after.ok else p.before if p.fixed else p.after
+            error = ("was: " if p.fixed else "") + (shown.error or "") if shown else ""
+            table.add_row(
+                escape(p.name), status(p.before), status(p.after), (shown.failure_class or "") if shown else "", escape(error), f"{p.after.seconds:.1f}" if p.after else ""
+            )
+    console = _console()
+    console.print(table)
+    counts = ", ".join(f"{n} {status}" for status, n in summary.items() if status in colour and n)
+    console.print(f"{len(results)} unit{'s' * (len(results) != 1)}: {counts}")
+    if pairs is not None:
+        console.print(f"{summary['fixed']} go from failing to ok, {summary['broken']} from ok to failing")
+
+
 @schema_app.command("info")
 def schema_info(output_format: Format = OutputFormat.text) -> None:
     """Which provider schema is in use, where it comes from, and where it is cached."""
