@@ -219,6 +219,11 @@ class _SiteTracker:
     def visit_List(self, node: cst.List) -> None:
         self._elements(node)
 
+    def visit_IfExp(self, node: cst.IfExp) -> None:
+        site = self.sites.get(id(node))  # both branches of ``a if c else b`` are the value
+        if site is not None:
+            self.sites[id(node.body)] = self.sites[id(node.orelse)] = site
+
     def visit_Tuple(self, node: cst.Tuple) -> None:
         self._elements(node)
 

@@ -261,6 +261,10 @@ class _Checker:
         """Check ``node`` against type ``t``; ``raw``: the value reaches jsii as plain data (camelCase)."""
         if t is None or t in ("any", "resolvable"):
             return
+        if isinstance(node, ast.IfExp):
+            self.check_value(node.body, t, field, raw)
+            self.check_value(node.orelse, t, field, raw)
+            return
         literal = self._literal_for(node, t, raw)
         if literal is not None:
             node = literal
