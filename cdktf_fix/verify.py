@@ -315,13 +315,17 @@ def _entry_rank(name: str) -> tuple:
 
 
 def _stack_classes(trees: dict[str, ast.Module | None]) -> list[tuple[str, ast.ClassDef]]:
+    """Top-level TerraformStack subclasses; a class written twice (a block placed where it is
+    imported from, too) counts once."""
     found = []
+    seen: set[tuple[str, str]] = set()
     for name, tree in trees.items():
         for node in tree.body if tree else []:
             if isinstance(node, ast.ClassDef) and any(
                 (isinstance(b, ast.Name) and b.id == "TerraformStack") or (isinstance(b, ast.Attribute) and b.attr == "TerraformStack")
                 for b in node.bases
-            ):
+            ) and (node.name, ast.dump(node)) not in seen:
+                seen.add((node.name, ast.dump(node)))
                 found.append((name, node))
     return found
 

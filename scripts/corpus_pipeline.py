@@ -104,11 +104,12 @@ def main() -> int:
         def progress(result, side=side):
             nonlocal done
             done += 1
-            print(f"\r  verify {side}: {done}/{len(responses)}", end="", flush=True)
+            if sys.stdout.isatty():
+                print(f"\r  verify {side}: {done}/{len(responses)}", end="", flush=True)
 
         results[side] = verify_units(discover_units(folder), jobs=args.jobs, timeout=args.timeout, on_result=progress)
         timings[side] = time.perf_counter() - start
-        print(f" in {timings[side]:.0f} s", flush=True)
+        print(f"\r  verify {side}: {len(responses)} responses in {timings[side]:.0f} s", flush=True)
 
     pairs = compare(results["before"], results["after"])
     fixed = [p for p in pairs if p.fixed]
