@@ -287,6 +287,8 @@ class _ArgumentWalker(_SiteTracker, cst.CSTTransformer):
         attribute = self.attributes.get(key)
         call, callee = None, None
         for codemod in self.codemods:
+            if self.ctx.suppressions is not None and self.ctx.suppressed(codemod.id, None):
+                continue
             if site is not None:
                 result = codemod.leave_value(self.ctx, site, result)
             if isinstance(result, cst.Call):

@@ -17,6 +17,7 @@ import libcst as cst
 from cdktf_fix.facts import Binding, FileFacts, chain_of
 from cdktf_fix.result import Finding, Fix, Safety
 from cdktf_fix.schema.model import PROVIDER_PACKAGE, SchemaIndex
+from cdktf_fix.suppression import Suppressions
 
 
 @dataclass
@@ -45,6 +46,10 @@ class Options:
     select: frozenset[str] | None = None
     ignore: frozenset[str] = frozenset()
     max_iterations: int = 8
+    # policy for the S3 backend's use_lockfile override (see codemods/backend_lockfile.py)
+    terraform_version: str | None = None
+    use_lockfile: str | None = None  # "keep" or "dynamodb"
+    lock_table: str | None = None
 
 
 @dataclass
@@ -71,6 +76,7 @@ class FileContext:
     anchor_positions: list[tuple[int, int]] | None = None
     _forgotten: dict[str, int] = field(default_factory=dict)
     resolve: object = None  # callee expression -> ClassInfo | None; set by the argument pass
+    suppressions: Suppressions | None = None  # ``# cdktf-fix: ignore[...]`` comments, by line
 
     # -- iteration -------------------------------------------------------------------------
     def begin(self, tree: cst.Module, facts: FileFacts) -> None:
@@ -207,16 +213,29 @@ class FileContext:
         positions = self.anchor_positions
         return positions[self.anchor] if self.anchor < len(positions) else (0, 0)
 
-    def add_fix(self, codemod: str, node: cst.CSTNode | None, old: str, new: str, message: str, safety: Safety, applied: bool = True) -> None:
-        line, column = self.position(node)
+    def suppressed(self, codemod: str, node: cst.CSTNode | None) -> bool:
+        """A suppression comment covers what ``codemod`` would report at ``node`` (None: the
+        argument pass's current anchor).  Codemods ask before they edit."""
+        return self.suppressions is not None and self.suppressions.covers(codemod, self.position(node)[0])
+
+    def add_fix(
+        self, codemod: str, node: cst.CSTNode | None, old: str, new: str, message: str, safety: Safety, applied: bool = True,
+        at: tuple[int, int] | None = None,
+    ) -> None:
+        line, column = at or self.position(node)
         if applied:
             self.changed = True
         message = _short(message)
         fix = Fix(codemod, line, column, old, new, message, safety, applied)
         (self.fixes if applied else self.proposals).append(fix)
 
-    def add_finding(self, codemod: str, node: cst.CSTNode | None, message: str, suggestions: list[str] | None = None) -> None:
-        line, column = self.position(node)
+    def add_finding(
+        self, codemod: str, node: cst.CSTNode | None, message: str, suggestions: list[str] | None = None, at: tuple[int, int] | None = None,
+    ) -> None:
+        """``at``: the (line, column) to report, for codemods that know it better than ``node``."""
+        line, column = at or self.position(node)
+        if self.suppressions is not None and self.suppressions.covers(codemod, line):
+            return
         message = _short(message)
         key = (codemod, line, message)
         if key in self._finding_keys:

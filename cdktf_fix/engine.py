@@ -21,11 +21,10 @@ from cdktf_fix.facts import collect_facts
 from cdktf_fix.imports import plan_imports
 from cdktf_fix.result import RepairResult, Status
 from cdktf_fix.schema.model import SchemaIndex
+from cdktf_fix.suppression import find_suppressions
 
 # A file that mentions none of these cannot hold provider code: it is not parsed.
 _MAY_HOLD_PROVIDER_CODE = re.compile(r"cdktf|imports\.aws")
-# A file (or markdown code block) holding this comment line is left alone.
-_OPT_OUT = re.compile(r"^[ \t]*#[ \t]*cdktf-fix:[ \t]*ignore-file[ \t]*$", re.MULTILINE)
 
 
 def may_hold_provider_code(source: str) -> bool:
@@ -50,16 +49,22 @@ class Engine:
         self.steps = _batched(self.codemods)
 
     def repair(self, source: str) -> RepairResult:
-        if not may_hold_provider_code(source) or _OPT_OUT.search(source):
+        if not may_hold_provider_code(source):
             return RepairResult(source, source, status=Status.SKIPPED)
+        suppressions = find_suppressions(source)
+        if suppressions.whole_file:  # ``# cdktf-fix: ignore-file``
+            return RepairResult(source, source, status=Status.SKIPPED)
+        steps = self.steps
+        if suppressions.file_ids:  # ``# cdktf-fix: ignore-file[<ids>]``
+            steps = _batched([c for c in self.codemods if c.id not in suppressions.file_ids])
         try:
             tree = cst.parse_module(source)
         except Exception as error:  # libcst raises ParserSyntaxError, and rarely others
             return RepairResult(source, source, status=Status.ERROR, error=_syntax_message(error))
-        ctx = FileContext(self.schema, self.options, source=source)
+        ctx = FileContext(self.schema, self.options, source=source, suppressions=suppressions if suppressions.lines else None)
         for _ in range(self.options.max_iterations):
             ctx.begin(tree, collect_facts(tree))
-            for step in self.steps:
+            for step in steps:
                 tree = step(ctx, tree)
             tree = ctx.apply_queued(tree)
             if not ctx.changed:

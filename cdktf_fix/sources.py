@@ -47,7 +47,8 @@ class FileOutcome:
     def diff(self) -> str:
         old = self.result.source.splitlines(keepends=True)
         new = self.result.new_source.splitlines(keepends=True)
-        return "".join(difflib.unified_diff(old, new, str(self.path), str(self.path)))
+        lines = difflib.unified_diff(old, new, str(self.path), str(self.path))
+        return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
 @dataclass
@@ -217,14 +218,17 @@ def repair_file(engine_for, path: Path, write: bool) -> FileOutcome:
     return outcome
 
 
-def process(engine_for, paths: Iterable[Path], write: bool) -> RunReport:
+def process(engine_for, paths: Iterable[Path], write: bool, excluded=None) -> RunReport:
     """Repair every Python and markdown file under ``paths``; write results when ``write``.
 
     ``engine_for(local_packages)`` returns the engine to use for a file (the options differ only
-    when a project has generated bindings).
+    when a project has generated bindings).  ``excluded(path)`` says which files to leave out
+    (the configuration's ``exclude``).
     """
     report = RunReport()
     for item in iter_source_files(paths):
+        if excluded is not None and not isinstance(item, tuple) and excluded(item):
+            continue
         report.files.append(_failed(*item) if isinstance(item, tuple) else repair_file(engine_for, item, write))
     return report
 

@@ -6,6 +6,7 @@ Import-level codemods come first (they make callees resolvable); the argument-le
 
 from __future__ import annotations
 
+from codemods.backend_lockfile import BackendLockfile
 from codemods.base import ArgumentCodemod, Codemod
 from codemods.block_shape import BlockShape
 from codemods.class_name import ClassName
@@ -33,6 +34,7 @@ ALL_CODEMODS: tuple[Codemod, ...] = (
     TerraformAsset(),
     RequiredArg(),
     StructAsResource(),
+    BackendLockfile(),
 )
 BY_ID: dict[str, Codemod] = {c.id: c for c in ALL_CODEMODS}
 

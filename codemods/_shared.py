@@ -37,6 +37,8 @@ def retarget(ctx: FileContext, codemod: str, binding: ImportBinding, module: str
     the file.  An unsafe change that is not enabled is recorded as a proposal only.
     """
     node = binding.origin.node if binding.origin else None
+    if ctx.suppressed(codemod, node):
+        return False
     old = qualified(binding.module, binding.name)
     new = qualified(module, name)
     new_local = binding.local if (binding.origin and binding.origin.aliased) or binding.name is None else name

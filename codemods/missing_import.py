@@ -50,6 +50,8 @@ class MissingImport(Codemod):
 
     def _add(self, ctx: FileContext, module: str, real: str, used: str, safety: Safety, node: cst.CSTNode | None) -> None:
         message = f"{used} is used but never imported; it is {module}.{real}"
+        if ctx.suppressed(self.id, node):
+            return
         if not ctx.allows(safety):
             ctx.add_fix(self.id, node, used, f"from {module} import {real}", message, safety, applied=False)
             return

@@ -96,6 +96,8 @@ class ModulePath(Codemod):
             if target is None:
                 continue
             module, name, safety = target
+            if ctx.suppressed(self.id, node):
+                continue
             if ctx.is_bound(name) and (b := ctx.binding_for(name)) is not None and (b.module, b.name) != (module, name):
                 ctx.add_finding(self.id, node, f"{'.'.join(chain)} is {module}.{name}, but {name} is already bound here", [f"{module}.{name}"])
                 continue

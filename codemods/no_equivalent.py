@@ -28,6 +28,8 @@ class NoEquivalent(Codemod):
         for binding in unresolved_bindings(ctx):
             module, name = binding.module, binding.name
             node = binding.origin.node if binding.origin else None
+            if ctx.suppressed(self.id, node):
+                continue
             if binding.origin is not None and not ctx.facts.references.get(binding.local):
                 ctx.add_fix(self.id, node, qualified(module, name), "", f"{qualified(module, name)} does not exist and is never used", Safety.SAFE)
                 ctx.update_binding(binding, removed=True)

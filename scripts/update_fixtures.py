@@ -34,7 +34,7 @@ def record(result) -> dict:
 def options_for(case: Path) -> Options:
     config = case / "options.json"
     data = json.loads(config.read_text()) if config.is_file() else {}
-    return Options(unsafe_fixes=data.get("unsafe_fixes", False))
+    return Options(**data)
 
 
 def main() -> None:
