@@ -112,9 +112,12 @@ def iter_source_files(paths: Iterable[Path]) -> Iterator[Path | tuple[Path, str]
     ``node_modules``.  Symlinked folders are not followed (no loops).
     """
     seen: set[Path] = set()
+    broken: set[str] = set()
     for root in paths:
         if not root.exists():
-            yield (root, "no such file or directory")
+            if os.path.abspath(root) not in broken:
+                broken.add(os.path.abspath(root))
+                yield (root, "broken or looping symbolic link" if root.is_symlink() else "no such file or directory")
             continue
         if root.is_file():
             resolved = root.resolve()
@@ -128,7 +131,13 @@ def iter_source_files(paths: Iterable[Path]) -> Iterator[Path | tuple[Path, str]
             for name in sorted(files):
                 if Path(name).suffix.lower() in SOURCE_SUFFIXES and not name.startswith("."):
                     path = base / name
-                    resolved = path.resolve()
+                    try:
+                        resolved = path.resolve(strict=True)
+                    except (OSError, RuntimeError):
+                        if os.path.abspath(path) not in broken:
+                            broken.add(os.path.abspath(path))
+                            yield (path, "broken or looping symbolic link")
+                        continue
                     if resolved not in seen:
                         seen.add(resolved)
                         yield path
@@ -155,6 +164,8 @@ def write_source(path: Path, text: str, original: SourceText) -> None:
     info = path.stat()
     if (info.st_mtime_ns, info.st_size) != (original.mtime_ns, original.size):
         raise OSError("changed on disk since it was read; not overwritten")
+    if not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK):
+        raise OSError("read-only file; not overwritten")
     data = (_BOM if original.bom else b"") + text.encode("utf-8")
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".cdktf-fix.tmp")
     try:
