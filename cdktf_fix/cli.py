@@ -28,6 +28,14 @@ class OutputFormat(str, Enum):
     json = "json"
 
 
+class ReportFormat(str, Enum):
+    """What apply, diff and check can print."""
+
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+
+
 Paths = Annotated[
     list[Path],
     typer.Argument(help="Python or markdown files, or folders (searched recursively for *.py and *.md).", show_default=False),
@@ -36,6 +44,9 @@ Unsafe = Annotated[bool, typer.Option("--unsafe-fixes", help="Also apply fixes t
 Select = Annotated[Optional[list[str]], typer.Option("--select", help="Run only these codemods (repeatable).")]
 Ignore = Annotated[Optional[list[str]], typer.Option("--ignore", help="Do not run these codemods (repeatable).")]
 Format = Annotated[OutputFormat, typer.Option("--format", help="Output format.")]
+Report = Annotated[ReportFormat, typer.Option("--format", help="Output format: text, json (every fix with its edit, safety and whether it was applied) or sarif (code scanning).")]
+ConfigFile = Annotated[Optional[Path], typer.Option("--config", help="Read [tool.cdktf-fix] from this pyproject.toml (default: the nearest one at or above the current folder).", show_default=False)]
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Also print every fix and finding (apply and diff print one summary by default).")]
 
 
 def _console(stderr: bool = False):
@@ -49,24 +60,45 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
-def _options(unsafe: bool, select, ignore):
+def _config(path: Optional[Path]):
+    from cdktf_fix.config import ConfigError, find_config, load_config
+    from codemods import BY_ID
+
+    try:
+        return load_config(path if path is not None else find_config(), set(BY_ID))
+    except ConfigError as error:
+        _fail(str(error))
+
+
+def _options(unsafe: bool, select, ignore, config=None):
+    """Options from the command line over the configuration: --select replaces the configured
+    selection, --ignore adds to the configured one, --unsafe-fixes turns unsafe fixes on."""
     from cdktf_fix.context import Options
     from codemods import BY_ID
 
     unknown = [c for c in (select or []) + (ignore or []) if c not in BY_ID]
     if unknown:
         _fail(f"unknown codemod {', '.join(unknown)} (see `cdktf-fix rules`)")
-    return Options(unsafe_fixes=unsafe, select=frozenset(select) if select else None, ignore=frozenset(ignore or ()))
+    chosen = select or (config.select if config else None)
+    return Options(
+        unsafe_fixes=unsafe or bool(config and config.unsafe_fixes),
+        select=frozenset(chosen) if chosen else None,
+        ignore=frozenset([*(ignore or ()), *(config.ignore if config else ())]),
+        terraform_version=config.terraform_version if config else None,
+        use_lockfile=config.use_lockfile if config else None,
+        lock_table=config.lock_table if config else None,
+    )
 
 
-def _run(paths: list[Path], unsafe: bool, select, ignore, write: bool):
+def _run(paths: list[Path], unsafe: bool, select, ignore, write: bool, config_path: Optional[Path] = None):
     from dataclasses import replace
 
     from cdktf_fix.engine import Engine
     from cdktf_fix.schema import SchemaUnavailable, load_index
     from cdktf_fix.sources import process
 
-    options = _options(unsafe, select, ignore)
+    config = _config(config_path)
+    options = _options(unsafe, select, ignore, config)
     try:
         schema = load_index()
     except SchemaUnavailable as error:
@@ -78,10 +110,11 @@ def _run(paths: list[Path], unsafe: bool, select, ignore, write: bool):
             engines[local_packages] = Engine(schema, replace(options, local_packages=local_packages))
         return engines[local_packages]
 
-    return process(engine_for, paths, write)
+    return process(engine_for, paths, write, excluded=config.excluded if config.exclude else None)
 
 
-def _print_findings(console, report, show_fixes: bool) -> None:
+def _print_findings(console, report, show_fixes: bool, show_findings: bool) -> None:
+    """Skipped files and blocks always (one line each); fixes and findings when asked."""
     from rich.markup import escape
 
     for outcome in report.files:
@@ -94,7 +127,7 @@ def _print_findings(console, report, show_fixes: bool) -> None:
             for fix in outcome.result.fixes:
                 tag = "[green]fixable[/green]" if fix.applied else "[yellow]unsafe fix[/yellow]"
                 console.print(f"[bold]{path}[/bold]:{fix.line}:{fix.column}: [cyan]{fix.codemod}[/cyan] {escape(fix.message)} [{tag}]")
-        for finding in outcome.result.findings:
+        for finding in outcome.result.findings if show_findings else ():
             hint = f" (did you mean: {escape(', '.join(finding.suggestions[:3]))})" if finding.suggestions else ""
             console.print(f"[bold]{path}[/bold]:{finding.line}:{finding.column}: [cyan]{finding.codemod}[/cyan] {escape(finding.message)}{hint}")
 
@@ -119,28 +152,44 @@ def _exit_code(report, problems: bool) -> int:
     return 1 if problems else 0
 
 
+def _print_sarif(report, applied: bool) -> None:
+    from cdktf_fix.sarif import to_sarif
+
+    print(json.dumps(to_sarif(report, applied=applied), indent=2))
+
+
 @app.command()
-def apply(paths: Paths, unsafe_fixes: Unsafe = False, select: Select = None, ignore: Ignore = None, output_format: Format = OutputFormat.text) -> None:
+def apply(
+    paths: Paths, unsafe_fixes: Unsafe = False, select: Select = None, ignore: Ignore = None,
+    output_format: Report = ReportFormat.text, config: ConfigFile = None, verbose: Verbose = False,
+) -> None:
     """Write fixes in place. Exit 0 when nothing is left to report, 1 when findings remain, 2 when a file was skipped."""
-    report = _run(paths, unsafe_fixes, select, ignore, write=True)
-    if output_format is OutputFormat.json:
+    report = _run(paths, unsafe_fixes, select, ignore, write=True, config_path=config)
+    if output_format is ReportFormat.json:
         print(json.dumps(report.to_dict(applied=True), indent=2))
+    elif output_format is ReportFormat.sarif:
+        _print_sarif(report, applied=True)
     else:
         console = _console()
-        _print_findings(console, report, show_fixes=False)
+        _print_findings(console, report, show_fixes=verbose, show_findings=verbose)
         console.print(_summary(report, "applied"))
     raise typer.Exit(_exit_code(report, report.count("findings") > 0))
 
 
 @app.command()
-def diff(paths: Paths, unsafe_fixes: Unsafe = False, select: Select = None, ignore: Ignore = None, output_format: Format = OutputFormat.text) -> None:
+def diff(
+    paths: Paths, unsafe_fixes: Unsafe = False, select: Select = None, ignore: Ignore = None,
+    output_format: Report = ReportFormat.text, config: ConfigFile = None, verbose: Verbose = False,
+) -> None:
     """Print the fixes as a unified diff; write nothing. Exit 1 when there would be changes."""
-    report = _run(paths, unsafe_fixes, select, ignore, write=False)
-    if output_format is OutputFormat.json:
+    report = _run(paths, unsafe_fixes, select, ignore, write=False, config_path=config)
+    if output_format is ReportFormat.json:
         data = report.to_dict(applied=False)
         for entry, outcome in zip(data["files"], report.files):
             entry["diff"] = outcome.diff()
         print(json.dumps(data, indent=2))
+    elif output_format is ReportFormat.sarif:
+        _print_sarif(report, applied=False)
     else:
         from rich.markup import escape
 
@@ -149,21 +198,26 @@ def diff(paths: Paths, unsafe_fixes: Unsafe = False, select: Select = None, igno
             for line in outcome.diff().splitlines():
                 style = "green" if line.startswith("+") else "red" if line.startswith("-") else "cyan" if line.startswith("@@") else "bold" if line.startswith(("---", "+++")) else ""
                 console.print(f"[{style}]{escape(line)}[/{style}]" if style else escape(line))
-        _print_findings(_console(stderr=True), report, show_fixes=False)
+        _print_findings(_console(stderr=True), report, show_fixes=verbose, show_findings=verbose)
         _console(stderr=True).print(_summary(report, "would be applied"))
     raise typer.Exit(_exit_code(report, bool(report.changed)))
 
 
 @app.command()
-def check(paths: Paths, unsafe_fixes: Unsafe = False, select: Select = None, ignore: Ignore = None, output_format: Format = OutputFormat.text) -> None:
+def check(
+    paths: Paths, unsafe_fixes: Unsafe = False, select: Select = None, ignore: Ignore = None,
+    output_format: Report = ReportFormat.text, config: ConfigFile = None,
+) -> None:
     """List every problem, fixable or not; write nothing. Exit 0 none, 1 some, 2 usage or internal error."""
-    report = _run(paths, unsafe_fixes, select, ignore, write=False)
+    report = _run(paths, unsafe_fixes, select, ignore, write=False, config_path=config)
     problems = any(f.result.fixes or f.result.findings for f in report.files)
-    if output_format is OutputFormat.json:
+    if output_format is ReportFormat.json:
         print(json.dumps(report.to_dict(applied=False), indent=2))
+    elif output_format is ReportFormat.sarif:
+        _print_sarif(report, applied=False)
     else:
         console = _console()
-        _print_findings(console, report, show_fixes=True)
+        _print_findings(console, report, show_fixes=True, show_findings=True)
         console.print(_summary(report, "available"))
     raise typer.Exit(_exit_code(report, problems))
 
@@ -179,6 +233,7 @@ def batch(
     unsafe_fixes: Unsafe = False,
     select: Select = None,
     ignore: Ignore = None,
+    config: ConfigFile = None,
 ) -> None:
     """Repair a folder of samples or a JSONL dataset into a separate output, never touching SOURCE.
 
@@ -187,7 +242,7 @@ def batch(
 
     from cdktf_fix.batch import BatchError, batch_folder, batch_jsonl, is_jsonl
 
-    options = _options(unsafe_fixes, select, ignore)
+    options = _options(unsafe_fixes, select, ignore, _config(config))
     jobs = jobs or os.cpu_count() or 1
     progress, task = _progress("repairing")
     hooks = {"on_start": lambda total: progress.update(task, total=total), "on_sample": lambda _: progress.advance(task)}
@@ -258,6 +313,25 @@ def rules(output_format: Format = OutputFormat.text) -> None:
     for codemod in ALL_CODEMODS:
         table.add_row(codemod.id, codemod.summary, codemod.safety)
     _console().print(table)
+
+
+@app.command()
+def explain(
+    codemod: Annotated[str, typer.Argument(help="A codemod id (see `cdktf-fix rules`).", show_default=False)],
+    output_format: Format = OutputFormat.text,
+) -> None:
+    """Print a codemod's documentation: what it fixes, why, its fix safety, and an example from its fixtures."""
+    from cdktf_fix.docs import explain as document
+    from cdktf_fix.docs import to_markdown
+    from codemods import BY_ID
+
+    if codemod not in BY_ID:
+        _fail(f"unknown codemod {codemod!r}; valid ids: {', '.join(BY_ID)}")
+    doc = document(BY_ID[codemod])
+    if output_format is OutputFormat.json:
+        print(json.dumps(doc, indent=2))
+    else:
+        print(to_markdown(doc), end="")
 
 
 @app.command()

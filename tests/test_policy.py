@@ -136,3 +136,34 @@ def test_config_is_found_upwards_and_read(tmp_path: Path):
 def test_bad_config_gets_a_clear_message(tmp_path: Path, body: str, message: str):
     with pytest.raises(ConfigError, match=message):
         load_config(_pyproject(tmp_path, body), set(BY_ID))
+
+
+def test_cli_reads_the_config_and_the_command_line_overrides_it(tmp_path: Path):
+    from typer.testing import CliRunner
+
+    from cdktf_fix.cli import app
+
+    bad = IMPORT + USE
+    (tmp_path / "generated").mkdir()
+    (tmp_path / "generated" / "gen.py").write_text(bad)
+    (tmp_path / "stack.py").write_text(bad)
+    config = _pyproject(tmp_path, 'exclude = ["generated/**"]\nignore = ["nested-block-struct"]\n')
+    run = CliRunner().invoke(app, ["apply", str(tmp_path), "--config", str(config)])
+    assert run.exit_code == 0, run.output
+    assert (tmp_path / "generated" / "gen.py").read_text() == bad  # excluded
+    fixed = (tmp_path / "stack.py").read_text()
+    assert "S3BucketVersioningA(" in fixed and "{'status': 'Enabled'}" in fixed  # nested-block-struct ignored
+    assert run.output.strip().count("\n") == 0  # quiet: one summary line
+    (tmp_path / "stack.py").write_text(bad)
+    run = CliRunner().invoke(app, ["apply", str(tmp_path / "stack.py"), "--config", str(config), "--select", "class-name", "-v"])
+    assert "class-name" in run.output and "fixable" in run.output  # -v: every fix
+
+
+def test_cli_config_errors_are_one_line(tmp_path: Path):
+    from typer.testing import CliRunner
+
+    from cdktf_fix.cli import app
+
+    config = _pyproject(tmp_path, 'unsafe-fixes = "yes"\n')
+    run = CliRunner().invoke(app, ["check", str(tmp_path), "--config", str(config)])
+    assert run.exit_code == 2 and "unsafe-fixes must be true or false" in run.output and "Traceback" not in run.output
