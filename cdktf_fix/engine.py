@@ -75,9 +75,11 @@ class Engine:
                 error=f"fixes did not converge after {self.options.max_iterations} iterations; file left as it was",
             )
         tree = plan_imports(tree, ctx.bindings)
-        new_source = tree.code
+        new_source = _with_tail_of(source, tree.code)
         fixes = sorted(ctx.fixes + ctx.proposals, key=lambda f: (f.line, f.column))
         findings = sorted(ctx.findings, key=lambda f: (f.line, f.column))
+        if not ctx.fixes:
+            new_source = source  # nothing applied: whatever else differs is libcst's, not ours
         result = RepairResult(source, new_source, fixes, findings)
         if new_source == source:
             return result
@@ -90,6 +92,26 @@ class Engine:
             )
         result.status = Status.CHANGED
         return result
+
+
+def _tail(text: str) -> str:
+    """The blank and comment-only lines that end ``text``."""
+    lines = text.splitlines(keepends=True)
+    start = len(lines)
+    while start and (not lines[start - 1].strip() or lines[start - 1].lstrip().startswith("#")):
+        start -= 1
+    return "".join(lines[start:])
+
+
+def _with_tail_of(source: str, new_source: str) -> str:
+    """``new_source`` ending as ``source`` does: libcst does not always give back the blank and
+    comment lines after the last statement (blank lines before a whitespace-only last line),
+    and no codemod edits them."""
+    old_tail, new_tail = _tail(source), _tail(new_source)
+    whitespace_only = any(not line.strip() and line.rstrip("\r\n") for line in old_tail.splitlines(keepends=True))
+    if old_tail == new_tail or not whitespace_only:
+        return new_source  # the same, or not the case libcst gets wrong (a comment an import left may end the file)
+    return new_source[: len(new_source) - len(new_tail)] + old_tail
 
 
 def _batched(codemods: list) -> list:

@@ -139,6 +139,26 @@ class _Planner(cst.CSTTransformer):
         self.ordinal = 0
         self.replacements: dict[int, list[cst.SimpleStatementLine]] = {}
         self._line_ordinals: list[int] = []
+        # comment lines above a removed import statement move to the statement after it
+        self._carried: list[cst.EmptyLine] = []
+        self._carry_to: tuple[int, list[cst.EmptyLine]] | None = None
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if self._carried and self._carry_to is None and isinstance(node, cst.BaseStatement):
+            self._carry_to = (id(node), self._carried)
+            self._carried = []
+        return super().on_visit(node)
+
+    def on_leave(self, original_node, updated_node):
+        if self._carry_to is not None and self._carry_to[0] == id(original_node):
+            carried = self._carry_to[1]
+            self._carry_to = None
+            if isinstance(updated_node, cst.BaseStatement):
+                updated_node = updated_node.with_changes(leading_lines=[*carried, *updated_node.leading_lines])
+        elif self._carried and isinstance(updated_node, (cst.Module, cst.IndentedBlock)):
+            updated_node = updated_node.with_changes(footer=[*self._carried, *updated_node.footer])
+            self._carried = []
+        return super().on_leave(original_node, updated_node)
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
         self._line_ordinals = []
@@ -217,6 +237,8 @@ class _Planner(cst.CSTTransformer):
             lines.append(updated_node.with_changes(body=body))
         lines.extend(after)
         if not lines:
+            if any(line.comment is not None for line in updated_node.leading_lines):
+                self._carried += updated_node.leading_lines
             return cst.RemoveFromParent()
         if not body:
             # the statement is gone: its comments (above it and at its end) go to its replacement
