@@ -47,6 +47,15 @@ def python_blocks(text: str) -> list[CodeBlock]:
     return blocks
 
 
+def text_outside_blocks(text: str) -> list[str]:
+    """The pieces of ``text`` between its Python blocks (what a repair must leave as it is)."""
+    pieces, last = [], 0
+    for block in python_blocks(text):
+        pieces.append(text[last:block.start])
+        last = block.end
+    return pieces + [text[last:]]
+
+
 def looks_like_markdown(text: str) -> bool:
     return "```" in text or "~~~" in text
 

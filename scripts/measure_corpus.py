@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from cdktf_fix.context import Options  # noqa: E402
 from cdktf_fix.engine import Engine  # noqa: E402
-from cdktf_fix.markdown import python_blocks, repair_markdown  # noqa: E402
+from cdktf_fix.markdown import python_blocks, repair_markdown, text_outside_blocks  # noqa: E402
 from cdktf_fix.schema import load_index  # noqa: E402
 from cdktf_fix.schema.model import PROVIDER_PACKAGE  # noqa: E402
 
@@ -99,14 +99,6 @@ class _Replay:
 
     def repair(self, code: str):
         return self.results.get(code) or self.engine.repair(code)
-
-
-def _outside_blocks(text: str) -> list[str]:
-    pieces, last = [], 0
-    for block in python_blocks(text):
-        pieces.append(text[last:block.start])
-        last = block.end
-    return pieces + [text[last:]]
 
 
 def main() -> int:
@@ -205,9 +197,10 @@ def main() -> int:
                 regressions.append(f"{where}: a second run changes the code again")
         # the response rebuilt from the repaired blocks: not one byte outside them may move
         rebuilt = repair_markdown(_Replay(results, engine), text)
-        if _outside_blocks(rebuilt.new_source) != _outside_blocks(text):
+        prose_kept = text_outside_blocks(rebuilt.new_source) == text_outside_blocks(text)
+        if not prose_kept:
             regressions.append(f"{sample}/{response.name}: markdown outside the Python blocks changed")
-        counts["responses rebuilt, prose byte-identical"] += _outside_blocks(rebuilt.new_source) == _outside_blocks(text)
+        counts["responses rebuilt, prose byte-identical"] += prose_kept
 
     before, after = counts["unresolvable imports before"], counts["unresolvable imports after"]
     fixed = before - after

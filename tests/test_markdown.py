@@ -7,7 +7,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from cdktf_fix.cli import app
-from cdktf_fix.markdown import python_blocks, repair_markdown
+from cdktf_fix.markdown import python_blocks, repair_markdown, text_outside_blocks
 from cdktf_fix.result import Status
 
 BAD = "from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioning\nS3BucketVersioning(None, 'v', bucket='b')\n"
@@ -47,15 +47,6 @@ cdktf synth  # S3BucketVersioning
 """
 
 
-def _outside(text: str) -> list[str]:
-    """The text between Python blocks."""
-    pieces, last = [], 0
-    for block in python_blocks(text):
-        pieces.append(text[last:block.start])
-        last = block.end
-    return pieces + [text[last:]]
-
-
 def test_blocks_found_with_offsets():
     blocks = python_blocks(RESPONSE)
     # the python fence inside a markdown block is that block's content, not a block
@@ -67,7 +58,7 @@ def test_blocks_found_with_offsets():
 def test_only_python_blocks_change(engine):
     result = repair_markdown(engine, RESPONSE)
     assert result.status is Status.CHANGED
-    assert _outside(result.new_source) == _outside(RESPONSE)
+    assert text_outside_blocks(result.new_source) == text_outside_blocks(RESPONSE)
     new_blocks = [b.code for b in python_blocks(result.new_source)]
     assert new_blocks[0] == GOOD
     assert new_blocks[1] == BROKEN  # does not parse: left alone, reported
