@@ -32,6 +32,7 @@ from cdktf_fix.sources import (
     MAX_BYTES,
     SKIP_DIRS,
     SOURCE_SUFFIXES,
+    encode_source,
     is_markdown,
     local_packages,
     read_source,
@@ -176,8 +177,6 @@ def _is_sample(path: Path) -> bool:
 def _copy_text(src: Path, dest: Path, report: SampleReport, name: str) -> None:
     """Repair one Python or markdown file into ``dest``; a bad file is copied as it is."""
     try:
-        if src.stat().st_size > MAX_BYTES:
-            raise ValueError(f"larger than {MAX_BYTES // 1_000_000} MB")
         source = read_source(src)
     except (OSError, ValueError) as error:
         report.files += 1
@@ -186,7 +185,7 @@ def _copy_text(src: Path, dest: Path, report: SampleReport, name: str) -> None:
         return
     result = repair_text(_engine_for(local_packages(src)), source.text, is_markdown(src))
     report.add(result, name)
-    dest.write_bytes((b"\xef\xbb\xbf" if source.bom else b"") + result.new_source.encode("utf-8"))
+    dest.write_bytes(encode_source(result.new_source, source))
     shutil.copymode(src, dest)
 
 

@@ -143,9 +143,15 @@ def iter_source_files(paths: Iterable[Path]) -> Iterator[Path | tuple[Path, str]
                         yield path
 
 
+MAX_BYTES = 10_000_000  # larger files are reported and left alone
+
+
 def read_source(path: Path) -> SourceText:
-    """Read a Python file as text; raises ValueError with a reason for non-text files."""
+    """Read a Python or markdown file as text; raises ValueError with a reason for files that
+    are too large, binary or not UTF-8."""
     info = path.stat()
+    if info.st_size > MAX_BYTES:
+        raise ValueError(f"larger than {MAX_BYTES // 1_000_000} MB")
     data = path.read_bytes()
     bom = data.startswith(_BOM)
     if bom:
@@ -159,6 +165,11 @@ def read_source(path: Path) -> SourceText:
     return SourceText(text, bom, info.st_mtime_ns, info.st_size)
 
 
+def encode_source(text: str, original: SourceText) -> bytes:
+    """``text`` as the bytes of a file read as ``original`` (its BOM kept)."""
+    return (_BOM if original.bom else b"") + text.encode("utf-8")
+
+
 def write_source(path: Path, text: str, original: SourceText) -> None:
     """Atomically replace ``path`` with ``text``, unless it changed since it was read."""
     info = path.stat()
@@ -166,7 +177,7 @@ def write_source(path: Path, text: str, original: SourceText) -> None:
         raise OSError("changed on disk since it was read; not overwritten")
     if not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK):
         raise OSError("read-only file; not overwritten")
-    data = (_BOM if original.bom else b"") + text.encode("utf-8")
+    data = encode_source(text, original)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".cdktf-fix.tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -195,9 +206,6 @@ def _failed(path: Path, reason: str, source: str = "") -> FileOutcome:
     return FileOutcome(path, RepairResult(source, source, status=Status.ERROR, error=reason))
 
 
-MAX_BYTES = 10_000_000  # larger files are reported and left alone
-
-
 def repair_text(engine: Engine, text: str, markdown: bool) -> RepairResult:
     """Repair Python source, or the Python blocks of markdown; never raises."""
     from cdktf_fix.markdown import repair_markdown
@@ -213,8 +221,6 @@ def repair_text(engine: Engine, text: str, markdown: bool) -> RepairResult:
 def repair_file(engine_for, path: Path, write: bool) -> FileOutcome:
     """Read, repair and (when ``write``) atomically rewrite one file."""
     try:
-        if path.stat().st_size > MAX_BYTES:
-            return _failed(path, f"larger than {MAX_BYTES // 1_000_000} MB")
         source = read_source(path)
     except (OSError, ValueError) as error:
         return _failed(path, _reason(error))
