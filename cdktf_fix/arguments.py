@@ -25,6 +25,8 @@ from cdktf_fix.facts import chain_of
 from cdktf_fix.schema.model import ClassInfo, struct_of
 
 ANCHORS = (cst.Call, cst.Dict, cst.List)  # nodes a report can point at
+_ANCHOR_TYPES = frozenset(ANCHORS)  # exact types: ``type() in`` is cheaper than an ABC isinstance
+_HOOKED_TYPES = frozenset((cst.Call, cst.Attribute))
 AST_ANCHORS = (ast.Call, ast.Dict, ast.List)
 
 
@@ -237,6 +239,9 @@ class _VariableUses(_SiteTracker, cst.CSTVisitor):
         self.candidates = candidates
         self.uses: dict[str, list[Site]] = {}
 
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return not self.ctx.skips(node) and super().on_visit(node)
+
     def visit_Name(self, node: cst.Name) -> None:
         site = self.sites.get(id(node))
         if site is not None and node.value in self.candidates:
@@ -269,17 +274,20 @@ class _ArgumentWalker(_SiteTracker, cst.CSTTransformer):
         self.count = 0
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, ANCHORS):
+        if self.ctx.skips(node):
+            self.count += self.ctx.anchors_in(node)
+            return False
+        if type(node) in _ANCHOR_TYPES:
             self.anchor_stack.append(self.count)
             self.count += 1
         return super().on_visit(node)
 
     def on_leave(self, original_node, updated_node):
         result = super().on_leave(original_node, updated_node)
-        anchor = self.anchor_stack.pop() if isinstance(original_node, ANCHORS) else None
+        anchor = self.anchor_stack.pop() if type(original_node) in _ANCHOR_TYPES else None
         key = id(original_node)
         site = self.sites.get(key)
-        if site is None and not isinstance(result, (cst.Call, cst.Attribute)):
+        if site is None and type(result) not in _HOOKED_TYPES:
             return result  # no hook applies
         if anchor is None:
             anchor = self.anchor_stack[-1] if self.anchor_stack else None
@@ -316,12 +324,14 @@ def run_argument_codemods(ctx, tree: cst.Module, codemods) -> cst.Module:
     return new_tree
 
 
-def anchor_positions(tree: cst.Module) -> list[tuple[int, int]]:
-    """(line, column) of every Call, Dict and List in ``tree``, in the order libcst visits them."""
-    try:
-        parsed = ast.parse(tree.code)
-    except (SyntaxError, ValueError):
-        return []
+def anchor_positions(tree: cst.Module, parsed: ast.Module | None = None) -> list[tuple[int, int]]:
+    """(line, column) of every Call, Dict and List in ``tree`` (``parsed``: its ``ast``), in the
+    order libcst visits them."""
+    if parsed is None:
+        try:
+            parsed = ast.parse(tree.code)
+        except (SyntaxError, ValueError):
+            return []
     found: list[tuple[int, int, int]] = []
 
     def walk(node: ast.AST) -> None:

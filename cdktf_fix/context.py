@@ -77,6 +77,12 @@ class FileContext:
     _forgotten: dict[str, int] = field(default_factory=dict)
     resolve: object = None  # callee expression -> ClassInfo | None; set by the argument pass
     suppressions: Suppressions | None = None  # ``# cdktf-fix: ignore[...]`` comments, by line
+    source_ast: ast.Module | None = None  # the source, parsed by ``ast`` (the fast path)
+    # the fast path: the ``ast`` of the tree this iteration started from, its statements paired
+    # with the libcst ones, and the libcst statements passes skip (ids; the map keeps them alive)
+    anchor_ast: ast.Module | None = None
+    statement_map: object = None
+    _skip: frozenset[int] = frozenset()
 
     # -- iteration -------------------------------------------------------------------------
     def begin(self, tree: cst.Module, facts: FileFacts) -> None:
@@ -90,6 +96,30 @@ class FileContext:
         self.proposals = []
         self._finding_keys = set()
         self._forgotten = {}
+        self._skip = frozenset()
+        self.statement_map = None
+        self.anchor_ast = None
+
+    def prune(self, statement_map, parsed: ast.Module, flagged: list) -> None:
+        """Passes of this iteration visit only the statements around ``flagged`` (fast path).
+
+        Skipped statements keep their identity through a transform; visited ones are rebuilt, so
+        every later pass of the iteration visits them too.
+        """
+        visit = statement_map.visit_set(flagged)
+        self.statement_map = statement_map
+        self.anchor_ast = parsed
+        self._skip = frozenset(key for key in statement_map.statements_of if key not in visit)
+
+    def skips(self, node: cst.CSTNode) -> bool:
+        """A pass need not visit this statement: the scan proved nothing in it needs a codemod."""
+        return id(node) in self._skip
+
+    def anchors_in(self, node: cst.CSTNode) -> int:
+        """How many Call/Dict/List nodes a skipped statement holds (argument reports count them)."""
+        from cdktf_fix.arguments import AST_ANCHORS
+
+        return sum(isinstance(n, AST_ANCHORS) for s in self.statement_map.statements_of[id(node)] for n in ast.walk(s))
 
     def live_bindings(self) -> list[ImportBinding]:
         return [b for b in self.bindings if not b.removed]
@@ -159,7 +189,7 @@ class FileContext:
     def apply_queued(self, tree: cst.Module) -> cst.Module:
         if not self._renames and not self._chain_rewrites:
             return tree
-        tree = tree.visit(_QueuedEdits(dict(self._renames), dict(self._chain_rewrites)))
+        tree = tree.visit(_QueuedEdits(dict(self._renames), dict(self._chain_rewrites), self))
         self._renames.clear()
         self._chain_rewrites.clear()
         return tree
@@ -175,10 +205,12 @@ class FileContext:
         if self._lines is None:
             imports: list[tuple[int, int]] = []
             names: dict[str, tuple[int, int]] = {}
-            try:
-                tree = ast.parse(self.source)
-            except (SyntaxError, ValueError):
-                tree = ast.Module(body=[], type_ignores=[])
+            tree = self.source_ast
+            if tree is None:
+                try:
+                    tree = ast.parse(self.source)
+                except (SyntaxError, ValueError):
+                    tree = ast.Module(body=[], type_ignores=[])
             for node in ast.walk(tree):
                 if isinstance(node, (ast.Import, ast.ImportFrom)):
                     imports.append((node.lineno, node.col_offset + 1))
@@ -209,7 +241,7 @@ class FileContext:
         if self.anchor_positions is None:
             from cdktf_fix.arguments import anchor_positions
 
-            self.anchor_positions = anchor_positions(self.anchor_tree)
+            self.anchor_positions = anchor_positions(self.anchor_tree, self.anchor_ast)
         positions = self.anchor_positions
         return positions[self.anchor] if self.anchor < len(positions) else (0, 0)
 
@@ -252,9 +284,13 @@ def _short(message: str) -> str:
 class _QueuedEdits(cst.CSTTransformer):
     """Applies queued renames and chain rewrites in one pass."""
 
-    def __init__(self, renames: dict[str, str], chains: dict[tuple[str, ...], str]) -> None:
+    def __init__(self, renames: dict[str, str], chains: dict[tuple[str, ...], str], ctx: FileContext) -> None:
         self.renames = renames
         self.chains = chains
+        self.ctx = ctx
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return not self.ctx.skips(node) and super().on_visit(node)
 
     def visit_Import(self, node: cst.Import) -> bool:
         return False

@@ -8,6 +8,7 @@ The engine knows nothing of files, terminals or the CLI.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterable
 from functools import partial
@@ -17,9 +18,10 @@ import libcst as cst
 
 from cdktf_fix.arguments import run_argument_codemods
 from cdktf_fix.context import FileContext, Options
-from cdktf_fix.facts import collect_facts
+from cdktf_fix.facts import collect_facts, collect_facts_ast
 from cdktf_fix.imports import plan_imports
 from cdktf_fix.result import RepairResult, Status
+from cdktf_fix.scan import StatementMap, scan
 from cdktf_fix.schema.model import SchemaIndex
 from cdktf_fix.suppression import find_suppressions
 
@@ -37,10 +39,22 @@ def _syntax_message(error: Exception) -> str:
     return f"cannot parse: {error}"
 
 
+def _ast_parse(source: str) -> ast.Module | None:
+    try:
+        return ast.parse(source)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return None  # libcst decides: a syntax error, or syntax newer than this Python's
+
+
 class Engine:
-    def __init__(self, schema: SchemaIndex, options: Options | None = None, codemods: Iterable | None = None) -> None:
+    """``fast``: scan with ``ast`` first (``cdktf_fix.scan``); a clean file is never parsed by
+    libcst, and libcst passes visit only the statements the scan flags.  ``fast=False`` visits
+    everything (the reference the fast path is tested against)."""
+
+    def __init__(self, schema: SchemaIndex, options: Options | None = None, codemods: Iterable | None = None, fast: bool = True) -> None:
         from codemods import ALL_CODEMODS
 
+        self.fast = fast
         self.schema = schema
         self.options = options or Options()
         chosen = list(codemods) if codemods is not None else list(ALL_CODEMODS)
@@ -57,13 +71,33 @@ class Engine:
         steps = self.steps
         if suppressions.file_ids:  # ``# cdktf-fix: ignore-file[<ids>]``
             steps = _batched([c for c in self.codemods if c.id not in suppressions.file_ids])
+        parsed = _ast_parse(source) if self.fast else None
+        if parsed is not None:
+            facts, index = collect_facts_ast(parsed)
+            found = scan(self.schema, facts, index, source, self.options.local_packages)
+            if found.clean:
+                return RepairResult(source, source)  # nothing for any codemod: libcst never parses it
         try:
             tree = cst.parse_module(source)
         except Exception as error:  # libcst raises ParserSyntaxError, and rarely others
             return RepairResult(source, source, status=Status.ERROR, error=_syntax_message(error))
         ctx = FileContext(self.schema, self.options, source=source, suppressions=suppressions if suppressions.lines else None)
-        for _ in range(self.options.max_iterations):
-            ctx.begin(tree, collect_facts(tree))
+        ctx.source_ast = parsed
+        for iteration in range(self.options.max_iterations):
+            if parsed is not None and iteration:
+                code = tree.code
+                parsed = _ast_parse(code)
+                if parsed is not None:
+                    facts, index = collect_facts_ast(parsed)
+                    found = scan(self.schema, facts, index, code, self.options.local_packages)
+            if parsed is None:
+                ctx.begin(tree, collect_facts(tree))
+            else:
+                ctx.begin(tree, facts)
+                try:
+                    ctx.prune(StatementMap(tree, parsed), parsed, found.flagged)
+                except (ValueError, IndexError, AttributeError):
+                    pass  # the trees do not pair up: visit everything
             for step in steps:
                 tree = step(ctx, tree)
             tree = ctx.apply_queued(tree)
@@ -84,7 +118,10 @@ class Engine:
         if new_source == source:
             return result
         try:
-            cst.parse_module(new_source)
+            if ctx.source_ast is None:
+                cst.parse_module(new_source)
+            else:
+                ast.parse(new_source)
         except Exception as error:  # never hand back code that does not parse
             return RepairResult(
                 source, source, [], findings, Status.ERROR,

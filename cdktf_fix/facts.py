@@ -13,6 +13,7 @@ conservative direction for a fixer (it only ever suppresses an edit).
 
 from __future__ import annotations
 
+import ast
 import builtins
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -290,3 +291,202 @@ def collect_facts(module: cst.Module) -> FileFacts:
     if collector._module_locals:
         module.visit(_ChainCounter(collector._module_locals, facts))
     return facts
+
+
+# -- the same facts from ``ast`` ------------------------------------------------------------
+# libcst visits cost as much as a parse; ``ast`` gives the facts of a file in a fraction of it.
+# Name occurrences are counted as libcst would see them: except-handler names, global and
+# nonlocal names, and match-capture names are ``Name`` nodes there (references), strings here.
+
+
+def ast_chain(node: ast.expr) -> tuple[str, ...] | None:
+    """``aws.s3_bucket.S3Bucket`` -> ("aws", "s3_bucket", "S3Bucket"); None if not a plain chain."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return tuple(reversed(parts))
+
+
+def _ast_targets(node: ast.AST) -> list[str]:
+    if isinstance(node, ast.Name):
+        return [node.id]
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return [n for element in node.elts for n in _ast_targets(element)]
+    if isinstance(node, ast.Starred):
+        return _ast_targets(node.value)
+    return []
+
+
+@dataclass
+class StatementIndex:
+    """Where things are, by statement (the innermost ``ast.stmt`` holding them), for the scan."""
+
+    calls: list[tuple[ast.Call, ast.stmt]] = field(default_factory=list)
+    name_statements: dict[str, list[ast.stmt]] = field(default_factory=lambda: defaultdict(list))
+    literal_assign_statements: dict[str, list[ast.stmt]] = field(default_factory=lambda: defaultdict(list))
+
+
+class _AstCollector:
+    def __init__(self) -> None:
+        self.facts = FileFacts()
+        self.index = StatementIndex()
+        self.module_locals: set[str] = set()
+        self.attributes: list[ast.Attribute] = []  # outermost attribute chains, for the chain count
+
+    def bind(self, names: list[str]) -> None:
+        self.facts.bound.update(names)
+        self.facts.binds.update(names)
+
+    def import_from(self, node: ast.ImportFrom) -> None:
+        facts = self.facts
+        ordinal = facts.import_count
+        facts.import_count += 1
+        module = node.module
+        if any(a.name == "*" for a in node.names):
+            facts.star_import = True
+            return
+        if node.level or module is None or not is_schema_module(module):
+            for alias in node.names:
+                facts.bound.add(alias.asname or alias.name.split(".")[0])
+            return
+        for alias in node.names:
+            local = alias.asname or alias.name
+            if module == PROVIDER_PACKAGE or (module == "imports.aws" and alias.name[:1].islower()):
+                self.module_locals.add(local)  # ``from cdktf_cdktf_provider_aws import kms``: a (pseudo) module
+            facts.bindings.append(Binding(ordinal, module, alias.name, local, alias.asname is not None, node))
+
+    def import_(self, node: ast.Import) -> None:
+        facts = self.facts
+        ordinal = facts.import_count
+        facts.import_count += 1
+        for alias in node.names:
+            module = alias.name
+            local = alias.asname or module.split(".")[0]
+            if is_schema_module(module) and module.startswith((PROVIDER_PACKAGE, "imports.aws")):
+                facts.bindings.append(Binding(ordinal, module, None, local, alias.asname is not None, node))
+                self.module_locals.add(local)
+            else:
+                facts.bound.add(local)
+
+    def call(self, node: ast.Call) -> None:
+        callee = node.func
+        if isinstance(callee, ast.Name):
+            name = callee.id
+        else:
+            chain = ast_chain(callee) if isinstance(callee, ast.Attribute) else None
+            if chain is None:
+                return
+            name = ".".join(chain)
+        usage = self.facts.usage[name]
+        usage.calls += 1
+        starred = any(isinstance(a, ast.Starred) for a in node.args)
+        positional = len(node.args) - sum(isinstance(a, ast.Starred) for a in node.args)
+        if positional >= 2:
+            usage.construct_calls += 1
+        elif not positional and not starred and all(k.arg is not None for k in node.keywords):
+            usage.struct_calls += 1
+        usage.keywords.update(k.arg for k in node.keywords if k.arg is not None)
+
+    def walk(self, root: ast.Module) -> None:
+        facts = self.facts
+        references = facts.references
+        name_statements = self.index.name_statements
+        calls = self.index.calls
+        stmt = ast.stmt
+        stack: list[tuple[ast.AST, ast.AST]] = [(root, root)]
+        pop, push = stack.pop, stack.extend
+        while stack:
+            node, statement = pop()
+            kind = type(node)
+            if kind is ast.Name:
+                references[node.id] += 1
+                name_statements[node.id].append(statement)
+                continue
+            if isinstance(node, stmt):
+                statement = node
+            if kind is ast.ImportFrom:
+                self.import_from(node)
+                continue
+            if kind is ast.Import:
+                self.import_(node)
+                continue
+            if kind is ast.Call:
+                self.call(node)
+                calls.append((node, statement))
+            elif kind is ast.Attribute:
+                self.attributes.append(node)
+            elif kind is ast.Assign:
+                for target in node.targets:
+                    self.bind(_ast_targets(target))
+                if len(node.targets) == 1 and type(node.targets[0]) is ast.Name and type(node.value) in (ast.Dict, ast.List):
+                    facts.literal_assigns[node.targets[0].id] += 1
+                    self.index.literal_assign_statements[node.targets[0].id].append(statement)
+            elif kind is ast.keyword:
+                value = node.value
+                if node.arg is not None:
+                    if type(value) is ast.Name:
+                        facts.value_names.add(value.id)
+                    elif type(value) in (ast.List, ast.Tuple):
+                        for element in value.elts:
+                            if type(element) is ast.Starred:
+                                element = element.value
+                            if type(element) is ast.Name:
+                                facts.value_names.add(element.id)
+            elif kind in (ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor, ast.comprehension, ast.NamedExpr):
+                self.bind(_ast_targets(node.target))
+            elif kind is ast.withitem:
+                if node.optional_vars is not None:
+                    self.bind(_ast_targets(node.optional_vars))
+            elif kind is ast.ExceptHandler or kind is getattr(ast, "TryStar", None):
+                if getattr(node, "name", None):
+                    self.bind([node.name])
+                    references[node.name] += 1
+            elif kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+                facts.bound.add(node.name)
+            elif kind is ast.arg:
+                facts.bound.add(node.arg)
+                facts.binds[node.arg] += 1
+            elif kind is ast.Global or kind is ast.Nonlocal:
+                facts.bound.update(node.names)
+                references.update(node.names)
+            elif kind is ast.MatchAs or kind is ast.MatchStar:
+                if node.name is not None:
+                    facts.bound.add(node.name)
+                    references[node.name] += 1
+            elif kind is ast.MatchMapping:
+                if node.rest is not None:
+                    references[node.rest] += 1
+            elif kind is ast.MatchClass:
+                references.update(node.kwd_attrs)
+            push([(child, statement) for child in reversed(list(ast.iter_child_nodes(node)))])
+
+
+def collect_facts_ast(tree: ast.Module) -> tuple[FileFacts, StatementIndex]:
+    collector = _AstCollector()
+    collector.walk(tree)
+    facts = collector.facts
+    roots = collector.module_locals
+    if roots:
+        inner: set[int] = set()
+        for node in collector.attributes:  # pre-order: an outer chain comes before the ones it holds
+            if id(node) in inner:
+                continue
+            chain = ast_chain(node)
+            if chain and chain[0] in roots:
+                for end, part in enumerate(chain[1:], start=2):
+                    if part[:1].isupper():
+                        chain = chain[:end]
+                        break
+                facts.chains[chain] += 1
+                value = node.value
+                while isinstance(value, ast.Attribute):
+                    inner.add(id(value))
+                    value = value.value
+                # everything else under this attribute is skipped too, as libcst's counter does
+                for sub in ast.walk(node):
+                    inner.add(id(sub))
+    return facts, collector.index

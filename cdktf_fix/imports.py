@@ -11,6 +11,8 @@ are not touched, so their formatting and comments stay byte-identical.
 
 from __future__ import annotations
 
+import ast
+
 from collections import defaultdict
 
 import libcst as cst
@@ -99,7 +101,7 @@ class _Plan:
         self.merge_target: dict[str, int] = {}
         for statement, bs in sorted(self.by_statement.items()):
             module = self.statement_module[statement]
-            if isinstance(bs[0].origin.node, cst.ImportFrom) and any(not b.removed and b.module == module for b in bs):
+            if isinstance(bs[0].origin.node, (cst.ImportFrom, ast.ImportFrom)) and any(not b.removed and b.module == module for b in bs):
                 self.merge_target.setdefault(module, statement)
         self.appends: dict[int, list[cst.ImportAlias]] = defaultdict(list)
         self.new_after: dict[int, dict[str, list[cst.ImportAlias]]] = defaultdict(dict)
@@ -132,6 +134,13 @@ class _Plan:
                 self.unanchored.setdefault(b.module, []).append(alias)
 
 
+# what the planner walks: statements, their blocks and the lines between them
+_STATEMENT_LEVEL = frozenset(
+    (cst.Module, cst.SimpleStatementLine, cst.Import, cst.ImportFrom, cst.IndentedBlock, cst.SimpleStatementSuite, cst.Else, cst.Finally, cst.ExceptHandler, cst.ExceptStarHandler, cst.MatchCase)
+    + tuple(c for c in vars(cst).values() if isinstance(c, type) and issubclass(c, cst.BaseCompoundStatement))
+)
+
+
 class _Planner(cst.CSTTransformer):
     def __init__(self, plan: _Plan, line_length: int) -> None:
         self.plan = plan
@@ -144,6 +153,8 @@ class _Planner(cst.CSTTransformer):
         self._carry_to: tuple[int, list[cst.EmptyLine]] | None = None
 
     def on_visit(self, node: cst.CSTNode) -> bool:
+        if type(node) not in _STATEMENT_LEVEL:
+            return False  # imports are statements: nothing below a statement is visited
         if self._carried and self._carry_to is None and isinstance(node, cst.BaseStatement):
             self._carry_to = (id(node), self._carried)
             self._carried = []

@@ -57,8 +57,12 @@ class _Replace(cst.CSTTransformer):
     """Removes the override statements (their comments move to the next statement) and adds
     ``dynamodb_table=`` to the one ``S3Backend(...)``."""
 
-    def __init__(self, table: str) -> None:
+    def __init__(self, table: str, ctx: FileContext) -> None:
         self.table = table
+        self.ctx = ctx
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return not self.ctx.skips(node) and super().on_visit(node)
 
     def _without_overrides(self, node):
         """The block without the override statements; their comment lines stay, on the next
@@ -90,9 +94,13 @@ class _Replace(cst.CSTTransformer):
 
 
 class _Find(cst.CSTVisitor):
-    def __init__(self) -> None:
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
         self.overrides: list[cst.Call] = []
         self.backends: list[cst.Call] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return not self.ctx.skips(node) and super().on_visit(node)
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
         call = _override_call(node)
@@ -126,9 +134,9 @@ class BackendLockfile(Codemod):
     def run(self, ctx: FileContext, tree: cst.Module) -> cst.Module:
         if "use_lockfile" not in ctx.source:
             return tree
-        finder = _Find()
+        finder = _Find(ctx)
         tree.visit(finder)
-        positions = override_positions(ctx.source)
+        positions = override_positions(ctx.source, ctx.source_ast)
         if len(positions) != len(finder.overrides):
             positions = [(0, 0)] * len(finder.overrides)
         suppressions = ctx.suppressions
@@ -152,7 +160,7 @@ class BackendLockfile(Codemod):
                         self.id, None, code_of(call), f"S3Backend(..., dynamodb_table={json.dumps(options.lock_table)})",
                         "use_lockfile replaced by a DynamoDB lock table ([tool.cdktf-fix] use-lockfile = \"dynamodb\")", Safety.SAFE, at=at,
                     )
-                return tree.visit(_Replace(options.lock_table or ""))
+                return tree.visit(_Replace(options.lock_table or "", ctx))
             for at in overrides:
                 ctx.add_finding(
                     self.id, None,
@@ -172,12 +180,13 @@ class BackendLockfile(Codemod):
         return tree
 
 
-def override_positions(source: str) -> list[tuple[int, int]]:
-    """(line, column) of every use_lockfile override in the original source, in order."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return []
+def override_positions(source: str, tree: ast.Module | None = None) -> list[tuple[int, int]]:
+    """(line, column) of every use_lockfile override in the original source (``tree``: its ``ast``), in order."""
+    if tree is None:
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError):
+            return []
     found = [
         (node.lineno, node.col_offset + 1)
         for node in ast.walk(tree)

@@ -145,18 +145,23 @@ def test_non_convergence_leaves_the_file_alone(schema):
 
 
 def test_output_that_does_not_parse_is_dropped(schema, monkeypatch):
+    import ast as real_ast
+
     import cdktf_fix.engine as engine_module
 
-    real = cst.parse_module
-    calls = {"n": 0}
+    class FailingAst:
+        """``ast`` that parses the input and refuses everything else (the repaired code)."""
 
-    def parse_twice_then_fail(code, *args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] > 1:
-            raise cst.ParserSyntaxError("forced", lines=[""], raw_line=1, raw_column=0)
-        return real(code, *args, **kwargs)
+        def __getattr__(self, name):
+            return getattr(real_ast, name)
 
-    monkeypatch.setattr(engine_module.cst, "parse_module", parse_twice_then_fail)
+        @staticmethod
+        def parse(code, *args, **kwargs):
+            if code != SEED:
+                raise SyntaxError("forced")
+            return real_ast.parse(code, *args, **kwargs)
+
+    monkeypatch.setattr(engine_module, "ast", FailingAst())
     result = Engine(schema).repair(SEED)
     assert result.status is Status.ERROR and "does not parse" in result.error
     assert result.new_source == SEED
