@@ -132,7 +132,7 @@ def main(argv=None) -> int:
     parser.add_argument("--budget", type=float, default=20.0, help="seconds after which a measurement is not repeated")
     parser.add_argument("-v", "--verbose", action="store_true", help="list the pyright errors check misses")
     args = parser.parse_args(argv)
-    started, rows, notes, pyright_result = time.perf_counter(), [], [], None
+    started, rows, notes, pyright_result, load_before = time.perf_counter(), [], [], None, os.getloadavg()[0]
 
     def row(name, ours, baseline, ratio, target, met, unit="", **extra):
         rows.append({"measurement": name, "ours": ours, "baseline": baseline, "ratio": ratio, "target": target, "met": met, "unit": unit, **extra})
@@ -254,7 +254,8 @@ def main(argv=None) -> int:
         shutil.rmtree(tmp, ignore_errors=True)
 
     total = time.perf_counter() - started
-    machine = f"{machine_line()}; inputs: {len(blocks)} blocks, {lines_of(dirty)} lines{' (--quick)' if args.quick else ''}; total {total:.0f} s"
+    machine = (f"{machine_line()}; inputs: {len(blocks)} blocks, {lines_of(dirty)} lines{' (--quick)' if args.quick else ''}; total {total:.0f} s; "
+               f"load average at start {load_before:.2f} (well above 0, something else was using the cores)")
     print_table(rows)
     print("\n".join([machine] + [f"note: {note}" for note in notes]))
     if args.verbose and pyright_result:
