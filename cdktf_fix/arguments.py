@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from cdktf_fix.facts import chain_of
-from cdktf_fix.schema.model import ClassInfo, struct_of
+from cdktf_fix.facts_cst import chain_of
+from cdktf_fix.schema.model import ClassInfo, element_type, is_any, map_value_type, struct_of
 
 ANCHORS = (cst.Call, cst.Dict, cst.List)  # nodes a report can point at
 _ANCHOR_TYPES = frozenset(ANCHORS)  # exact types: ``type() in`` is cheaper than an ABC isinstance
@@ -91,34 +91,6 @@ def string_key(element: cst.BaseDictElement) -> str | None:
         value = element.key.evaluated_value
         return value if isinstance(value, str) else None
     return None
-
-
-def element_type(site_type) -> object | None:
-    """The type of an element of a list passed where ``site_type`` is expected.
-
-    A list passed to a single-block field gets its struct, so a one-element list can be
-    converted and unwrapped.
-    """
-    if isinstance(site_type, list):
-        if site_type[0] == "list":
-            return site_type[1]
-        if site_type[0] == "struct":
-            return site_type
-        if site_type[0] == "union":
-            for member in site_type[1]:
-                if isinstance(member, list) and member[0] == "list":
-                    return member[1]
-    return None
-
-
-def map_value_type(site_type) -> object | None:
-    if isinstance(site_type, list) and site_type[0] == "map":
-        return site_type[1]
-    return None
-
-
-def is_any(site_type) -> bool:
-    return site_type == "any"
 
 
 class Resolver:

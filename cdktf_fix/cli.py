@@ -61,11 +61,15 @@ def _fail(message: str) -> None:
 
 
 def _config(path: Optional[Path]):
-    from cdktf_fix.config import ConfigError, find_config, load_config
+    from cdktf_fix.config import Config, ConfigError, find_config, load_config
+
+    path = path if path is not None else find_config()
+    if path is None:
+        return Config()  # no configuration: the codemods (and libcst) are not loaded for it
     from codemods import BY_ID
 
     try:
-        return load_config(path if path is not None else find_config(), set(BY_ID))
+        return load_config(path, set(BY_ID))
     except ConfigError as error:
         _fail(str(error))
 
@@ -73,10 +77,14 @@ def _config(path: Optional[Path]):
 def _options(unsafe: bool, select, ignore, config=None):
     """Options from the command line over the configuration: --select replaces the configured
     selection, --ignore adds to the configured one, --unsafe-fixes turns unsafe fixes on."""
-    from cdktf_fix.context import Options
-    from codemods import BY_ID
+    from cdktf_fix.options import Options
 
-    unknown = [c for c in (select or []) + (ignore or []) if c not in BY_ID]
+    if select or ignore:
+        from codemods import BY_ID
+
+        unknown = [c for c in (select or []) + (ignore or []) if c not in BY_ID]
+    else:
+        unknown = []
     if unknown:
         _fail(f"unknown codemod {', '.join(unknown)} (see `cdktf-fix rules`)")
     chosen = select or (config.select if config else None)

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from cdktf_fix.facts import Binding, FileFacts, chain_of
+from cdktf_fix.facts import Binding, FileFacts
+from cdktf_fix.facts_cst import chain_of
+from cdktf_fix.options import Options
 from cdktf_fix.result import Finding, Fix, Safety
 from cdktf_fix.schema.model import PROVIDER_PACKAGE, SchemaIndex
 from cdktf_fix.suppression import Suppressions
@@ -35,21 +37,6 @@ class ImportBinding:
     def changed(self) -> bool:
         o = self.origin
         return o is None or self.removed or (self.module, self.name, self.local) != (o.module, o.name, o.local)
-
-
-@dataclass
-class Options:
-    unsafe_fixes: bool = False
-    # top-level module names that are real local packages beside the file (``imports`` when
-    # ``cdktf get`` generated ``imports/aws``): their imports are left alone
-    local_packages: frozenset[str] = frozenset()
-    select: frozenset[str] | None = None
-    ignore: frozenset[str] = frozenset()
-    max_iterations: int = 8
-    # policy for the S3 backend's use_lockfile override (see codemods/backend_lockfile.py)
-    terraform_version: str | None = None
-    use_lockfile: str | None = None  # "keep" or "dynamodb"
-    lock_table: str | None = None
 
 
 @dataclass

@@ -14,16 +14,15 @@ from collections.abc import Iterable
 from functools import partial
 from itertools import groupby
 
-import libcst as cst
-
-from cdktf_fix.arguments import run_argument_codemods
-from cdktf_fix.context import FileContext, Options
-from cdktf_fix.facts import collect_facts, collect_facts_ast
-from cdktf_fix.imports import plan_imports
+from cdktf_fix.facts import collect_facts_ast
+from cdktf_fix.options import Options
 from cdktf_fix.result import RepairResult, Status
-from cdktf_fix.scan import StatementMap, scan
+from cdktf_fix.scan import scan
 from cdktf_fix.schema.model import SchemaIndex
 from cdktf_fix.suppression import find_suppressions
+
+# libcst (and everything built on it) is imported when a file first needs it: a run whose files
+# the scan proves clean never loads it.
 
 # A file that mentions none of these cannot hold provider code: it is not parsed.
 _MAY_HOLD_PROVIDER_CODE = re.compile(r"cdktf|imports\.aws")
@@ -34,6 +33,8 @@ def may_hold_provider_code(source: str) -> bool:
 
 
 def _syntax_message(error: Exception) -> str:
+    import libcst as cst
+
     if isinstance(error, cst.ParserSyntaxError):
         return f"syntax error at line {error.raw_line}, column {error.raw_column + 1}"
     return f"cannot parse: {error}"
@@ -52,15 +53,32 @@ class Engine:
     everything (the reference the fast path is tested against)."""
 
     def __init__(self, schema: SchemaIndex, options: Options | None = None, codemods: Iterable | None = None, fast: bool = True) -> None:
-        from codemods import ALL_CODEMODS
-
         self.fast = fast
         self.schema = schema
         self.options = options or Options()
-        chosen = list(codemods) if codemods is not None else list(ALL_CODEMODS)
-        select, ignore = self.options.select, self.options.ignore
-        self.codemods = [c for c in chosen if (select is None or c.id in select) and c.id not in ignore]
-        self.steps = _batched(self.codemods)
+        self._chosen = list(codemods) if codemods is not None else None
+        self._codemods: list | None = None
+        self._steps: list | None = None
+
+    @property
+    def codemods(self) -> list:
+        if self._codemods is None:
+            from codemods import ALL_CODEMODS
+
+            chosen = self._chosen if self._chosen is not None else list(ALL_CODEMODS)
+            select, ignore = self.options.select, self.options.ignore
+            self._codemods = [c for c in chosen if (select is None or c.id in select) and c.id not in ignore]
+        return self._codemods
+
+    @property
+    def steps(self) -> list:
+        if self._steps is None:
+            self._steps = _batched(self.codemods)
+        return self._steps
+
+    @steps.setter
+    def steps(self, steps: list) -> None:
+        self._steps = steps
 
     def repair(self, source: str) -> RepairResult:
         if not may_hold_provider_code(source):
@@ -68,15 +86,28 @@ class Engine:
         suppressions = find_suppressions(source)
         if suppressions.whole_file:  # ``# cdktf-fix: ignore-file``
             return RepairResult(source, source, status=Status.SKIPPED)
-        steps = self.steps
-        if suppressions.file_ids:  # ``# cdktf-fix: ignore-file[<ids>]``
-            steps = _batched([c for c in self.codemods if c.id not in suppressions.file_ids])
         parsed = _ast_parse(source) if self.fast else None
         if parsed is not None:
             facts, index = collect_facts_ast(parsed)
             found = scan(self.schema, facts, index, source, self.options.local_packages)
             if found.clean:
                 return RepairResult(source, source)  # nothing for any codemod: libcst never parses it
+        else:
+            facts = found = None
+        return self._rewrite(source, parsed, facts, found, suppressions)
+
+    def _rewrite(self, source: str, parsed: ast.Module | None, facts, found, suppressions) -> RepairResult:
+        """The libcst part: one parse, the codemods to a fixed point, imports planned last."""
+        import libcst as cst
+
+        from cdktf_fix.context import FileContext
+        from cdktf_fix.facts_cst import collect_facts
+        from cdktf_fix.imports import plan_imports
+        from cdktf_fix.statements import StatementMap
+
+        steps = self.steps
+        if suppressions.file_ids:  # ``# cdktf-fix: ignore-file[<ids>]``
+            steps = _batched([c for c in self.codemods if c.id not in suppressions.file_ids])
         try:
             tree = cst.parse_module(source)
         except Exception as error:  # libcst raises ParserSyntaxError, and rarely others
@@ -154,6 +185,7 @@ def _with_tail_of(source: str, new_source: str) -> str:
 def _batched(codemods: list) -> list:
     """Steps of one iteration: import codemods one by one, runs of argument codemods batched
     into one traversal."""
+    from cdktf_fix.arguments import run_argument_codemods
     from codemods.base import ArgumentCodemod
 
     steps: list = []

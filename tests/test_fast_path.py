@@ -20,10 +20,12 @@ from hypothesis import HealthCheck, given, settings
 
 from cdktf_fix.context import Options
 from cdktf_fix.engine import Engine
-from cdktf_fix.facts import collect_facts, collect_facts_ast
+from cdktf_fix.facts import collect_facts_ast
+from cdktf_fix.facts_cst import collect_facts
 from cdktf_fix.markdown import python_blocks
 from cdktf_fix.result import Status
-from cdktf_fix.scan import StatementMap, scan
+from cdktf_fix.scan import scan
+from cdktf_fix.statements import StatementMap
 from cdktf_strategies import clean_stacks, stacks
 
 os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(tempfile.gettempdir(), "cdktf-fix-hypothesis"))

@@ -236,3 +236,31 @@ def shape_of(t) -> str | None:
             return "either"
         return shapes.pop() if len(shapes) == 1 else None
     return None
+
+
+def element_type(site_type) -> object | None:
+    """The type of an element of a list passed where ``site_type`` is expected.
+
+    A list passed to a single-block field gets its struct, so a one-element list can be
+    converted and unwrapped.
+    """
+    if isinstance(site_type, list):
+        if site_type[0] == "list":
+            return site_type[1]
+        if site_type[0] == "struct":
+            return site_type
+        if site_type[0] == "union":
+            for member in site_type[1]:
+                if isinstance(member, list) and member[0] == "list":
+                    return member[1]
+    return None
+
+
+def map_value_type(site_type) -> object | None:
+    if isinstance(site_type, list) and site_type[0] == "map":
+        return site_type[1]
+    return None
+
+
+def is_any(site_type) -> bool:
+    return site_type == "any"

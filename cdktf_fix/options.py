@@ -1,0 +1,20 @@
+"""What a run is asked to do (no libcst here: the CLI and the fast path import it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class Options:
+    unsafe_fixes: bool = False
+    # top-level module names that are real local packages beside the file (``imports`` when
+    # ``cdktf get`` generated ``imports/aws``): their imports are left alone
+    local_packages: frozenset[str] = frozenset()
+    select: frozenset[str] | None = None
+    ignore: frozenset[str] = frozenset()
+    max_iterations: int = 8
+    # policy for the S3 backend's use_lockfile override (see codemods/backend_lockfile.py)
+    terraform_version: str | None = None
+    use_lockfile: str | None = None  # "keep" or "dynamodb"
+    lock_table: str | None = None
