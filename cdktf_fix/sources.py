@@ -12,6 +12,7 @@ was read is not overwritten.
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import stat
 import tempfile
@@ -19,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from cdktf_fix.engine import Engine
+from cdktf_fix.engine import Engine, may_hold_provider_code
 from cdktf_fix.result import RepairResult, Status
 
 _BOM = b"\xef\xbb\xbf"
@@ -111,7 +112,7 @@ def iter_source_files(paths: Iterable[Path]) -> Iterator[Path | tuple[Path, str]
     virtual environments, ``cdktf.out``, generated bindings (``.gen``, ``imports``) and
     ``node_modules``.  Symlinked folders are not followed (no loops).
     """
-    seen: set[Path] = set()
+    seen: set[str] = set()  # real paths: a file named twice, or reached through a link, is taken once
     broken: set[str] = set()
     for root in paths:
         if not root.exists():
@@ -120,19 +121,23 @@ def iter_source_files(paths: Iterable[Path]) -> Iterator[Path | tuple[Path, str]
                 yield (root, "broken or looping symbolic link" if root.is_symlink() else "no such file or directory")
             continue
         if root.is_file():
-            resolved = root.resolve()
+            resolved = os.path.realpath(root)
             if resolved not in seen:
                 seen.add(resolved)
                 yield root
             continue
         for folder, dirs, files in os.walk(root, followlinks=False):
             base = Path(folder)
+            real_folder = os.path.realpath(folder)  # once a folder: only links among its files resolve on their own
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS and not _is_venv(base / d))
             for name in sorted(files):
-                if Path(name).suffix.lower() in SOURCE_SUFFIXES and not name.startswith("."):
+                if os.path.splitext(name)[1].lower() in SOURCE_SUFFIXES and not name.startswith("."):
                     path = base / name
                     try:
-                        resolved = path.resolve(strict=True)
+                        if os.path.islink(path):
+                            resolved = str(path.resolve(strict=True))
+                        else:
+                            resolved = os.path.join(real_folder, name)
                     except (OSError, RuntimeError):
                         if os.path.abspath(path) not in broken:
                             broken.add(os.path.abspath(path))
@@ -194,12 +199,17 @@ def write_source(path: Path, text: str, original: SourceText) -> None:
 
 def local_packages(path: Path) -> frozenset[str]:
     """``imports`` when generated provider bindings (``imports/aws``) sit beside the project."""
-    for folder in [path.parent, *path.parent.parents]:
-        if (folder / "imports" / "aws").is_dir():
-            return frozenset({"imports"})
-        if (folder / "cdktf.json").is_file():
-            break
-    return frozenset()
+    return _local_packages_of(path.parent)
+
+
+@functools.lru_cache(maxsize=4096)
+def _local_packages_of(folder: Path) -> frozenset[str]:
+    """Per folder, once a run: files of one folder share the answer, and so do the parents."""
+    if (folder / "imports" / "aws").is_dir():
+        return frozenset({"imports"})
+    if (folder / "cdktf.json").is_file() or folder.parent == folder:
+        return frozenset()
+    return _local_packages_of(folder.parent)
 
 
 def _failed(path: Path, reason: str, source: str = "") -> FileOutcome:
@@ -224,7 +234,9 @@ def repair_file(engine_for, path: Path, write: bool) -> FileOutcome:
         source = read_source(path)
     except (OSError, ValueError) as error:
         return _failed(path, _reason(error))
-    result = repair_text(engine_for(local_packages(path)), source.text, is_markdown(path))
+    # a file that cannot hold provider code is not parsed: nor is the folder tree looked up for it
+    packages = local_packages(path) if may_hold_provider_code(source.text) else frozenset()
+    result = repair_text(engine_for(packages), source.text, is_markdown(path))
     outcome = FileOutcome(path, result)
     if write and result.changed and result.status is Status.CHANGED:
         try:
