@@ -164,11 +164,11 @@ def main(argv=None) -> int:
         # "needs no fix": the repaired blocks that also have nothing to report (row 1); with the
         # blocks that keep findings (which libcst must visit to word them) as row 1c
         quiet = [s for s, r in zip(clean, again) if not r.fixes and not r.findings]
-        for label, blocks in (("1 check clean (no fix, no finding)", quiet), ("1c check repaired (findings left)", clean)):
-            ours, ours_n, _ = t(lambda: [engine.repair(s) for s in blocks])
-            base, base_n, _ = t(lambda: [ast.parse(s) for s in blocks])
-            n = lines_of(blocks)
-            row(f"{label}: Engine.repair vs ast.parse, {len(blocks)} blocks {n} lines (n={ours_n}/{base_n})",
+        for label, group in (("1 check clean (no fix, no finding)", quiet), ("1c check repaired (findings left)", clean)):
+            ours, ours_n, _ = t(lambda: [engine.repair(s) for s in group])
+            base, base_n, _ = t(lambda: [ast.parse(s) for s in group])
+            n = lines_of(group)
+            row(f"{label}: Engine.repair vs ast.parse, {len(group)} blocks {n} lines (n={ours_n}/{base_n})",
                 n / ours, n / base, base / ours, ">= 0.5", base / ours >= 0.5, "lines/s")
         subset = quiet[::4] if len(quiet) > 40 else quiet
         clean_dir = write_files(tmp / "clean", [(f"c{i}.py", s) for i, s in enumerate(subset)])
