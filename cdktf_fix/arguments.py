@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from cdktf_fix.facts_cst import chain_of
-from cdktf_fix.schema.model import ClassInfo, element_type, is_any, map_value_type, struct_of
+from cdktf_fix.schema.model import ClassInfo, class_for_chain, element_type, is_any, map_value_type, struct_of
 
 ANCHORS = (cst.Call, cst.Dict, cst.List)  # nodes a report can point at
 _ANCHOR_TYPES = frozenset(ANCHORS)  # exact types: ``type() in`` is cheaper than an ABC isinstance
@@ -118,11 +118,7 @@ class Resolver:
         binding = self.ctx.binding_for(chain[0])
         if binding is None or binding.removed:
             return None
-        if len(chain) == 1:
-            return self.ctx.schema.class_info(binding.module, binding.name) if binding.name else None
-        base = f"{binding.module}.{binding.name}" if binding.name else binding.module
-        module = ".".join((base,) + chain[1:-1])
-        return self.ctx.schema.class_info(module, chain[-1])
+        return class_for_chain(self.ctx.schema, binding.module, binding.name, chain)
 
 
 class _SiteTracker:

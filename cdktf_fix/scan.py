@@ -28,7 +28,9 @@ import ast
 from dataclasses import dataclass, field
 
 from cdktf_fix.facts import FileFacts, StatementIndex, ast_chain
-from cdktf_fix.schema.model import PROVIDER_PACKAGE, ClassInfo, SchemaIndex, element_type, is_any, map_value_type, shape_of, struct_of
+from cdktf_fix.schema.model import (
+    PROVIDER_PACKAGE, ClassInfo, SchemaIndex, accepted, class_for_chain, element_type, is_any, map_value_type, shape_of, struct_of,
+)
 
 
 @dataclass
@@ -72,14 +74,6 @@ def _literal_kind(node: ast.expr) -> str | None:
     return None
 
 
-def _accepted(t) -> set[str]:
-    if isinstance(t, str):
-        return {t}
-    if t[0] == "union":
-        return set().union(*(_accepted(m) for m in t[1]))
-    return set()
-
-
 class _Scanner:
     def __init__(self, schema: SchemaIndex, facts: FileFacts, local_packages: frozenset[str]) -> None:
         self.schema = schema
@@ -95,14 +89,8 @@ class _Scanner:
             return None
         if chain in self._memo:
             return self._memo[chain]
-        info = None
         binding = self.bindings.get(chain[0])
-        if binding is not None:
-            if len(chain) == 1:
-                info = self.schema.class_info(binding.module, binding.name) if binding.name else None
-            else:
-                base = f"{binding.module}.{binding.name}" if binding.name else binding.module
-                info = self.schema.class_info(".".join((base,) + chain[1:-1]), chain[-1])
+        info = class_for_chain(self.schema, binding.module, binding.name, chain) if binding is not None else None
         self._memo[chain] = info
         return info
 
@@ -172,7 +160,7 @@ class _Scanner:
         literal = _literal_kind(node)
         if literal is None:
             return False
-        want = _accepted(t)
+        want = accepted(t)
         if not want or want & {"any", "resolvable"}:
             return False
         return not (literal in want or (literal == "str-expr" and "str" in want) or (literal == "bool" and "number" in want))

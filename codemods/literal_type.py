@@ -9,19 +9,11 @@ import libcst as cst
 from cdktf_fix.arguments import Site
 from cdktf_fix.context import FileContext
 from cdktf_fix.result import Safety
+from cdktf_fix.schema.model import accepted
 from codemods._shared import code_of
 from codemods.base import ArgumentCodemod
 
 _NUMBER = re.compile(r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
-
-
-def accepted(t) -> set[str]:
-    """The scalar types a declared type takes (``union`` members included)."""
-    if isinstance(t, str):
-        return {t}
-    if t[0] == "union":
-        return set().union(*(accepted(m) for m in t[1]))
-    return set()
 
 
 def literal_kind(node: cst.BaseExpression) -> str | None:

@@ -264,3 +264,21 @@ def map_value_type(site_type) -> object | None:
 
 def is_any(site_type) -> bool:
     return site_type == "any"
+
+
+def accepted(t) -> set[str]:
+    """The scalar kinds a type accepts (``str``, ``number``, ``bool``, ``any``, ``resolvable``)."""
+    if isinstance(t, str):
+        return {t}
+    if t[0] == "union":
+        return set().union(*(accepted(m) for m in t[1]))
+    return set()
+
+
+def class_for_chain(schema: SchemaIndex, module: str, name: str | None, chain: tuple[str, ...]) -> ClassInfo | None:
+    """The class ``chain`` names when ``chain[0]`` is bound to ``module``/``name``:
+    ``S3Bucket``, ``s3_bucket.S3Bucket``, ``aws.s3_bucket.S3Bucket``."""
+    if len(chain) == 1:
+        return schema.class_info(module, name) if name else None
+    base = f"{module}.{name}" if name else module
+    return schema.class_info(".".join((base,) + chain[1:-1]), chain[-1])
