@@ -76,10 +76,6 @@ class Engine:
             self._steps = _batched(self.codemods)
         return self._steps
 
-    @steps.setter
-    def steps(self, steps: list) -> None:
-        self._steps = steps
-
     def repair(self, source: str) -> RepairResult:
         if not may_hold_provider_code(source):
             return RepairResult(source, source, status=Status.SKIPPED)
