@@ -15,7 +15,7 @@ def __getattr__(name: str):
 
         return getattr(engine, name)
     if name == "Options":
-        from cdktf_fix.options import Options
+        from cdktf_fix.engine.options import Options
 
         return Options
     if name == "load_index":

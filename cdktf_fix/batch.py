@@ -25,16 +25,16 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cdktf_fix.context import Options
+from cdktf_fix.engine.options import Options
 from cdktf_fix.markdown import python_blocks
-from cdktf_fix.result import RepairResult, Status
+from cdktf_fix.engine.result import RepairResult, Status
+from cdktf_fix.schema.project import generated_bindings
 from cdktf_fix.sources import (
     MAX_BYTES,
     SKIP_DIRS,
     SOURCE_SUFFIXES,
     encode_source,
     is_markdown,
-    local_packages,
     read_source,
     repair_text,
     _reason,
@@ -141,7 +141,7 @@ def _engine_for(packages: frozenset[str] = frozenset()):
     from cdktf_fix.schema import load_index
 
     if packages not in _ENGINES:
-        _ENGINES[packages] = Engine(load_index(), replace(_OPTIONS or Options(), local_packages=packages))
+        _ENGINES[packages] = Engine(load_index(), replace(_OPTIONS or Options(), generated_bindings=packages))
     return _ENGINES[packages]
 
 
@@ -183,7 +183,7 @@ def _copy_text(src: Path, dest: Path, report: SampleReport, name: str) -> None:
         report.errors.append(f"{name}: {_reason(error)}")
         shutil.copy2(src, dest)
         return
-    result = repair_text(_engine_for(local_packages(src)), source.text, is_markdown(src))
+    result = repair_text(_engine_for(generated_bindings(src)), source.text, is_markdown(src))
     report.add(result, name)
     dest.write_bytes(encode_source(result.new_source, source))
     shutil.copymode(src, dest)

@@ -77,7 +77,7 @@ def _config(path: Optional[Path]):
 def _options(unsafe: bool, select, ignore, config=None):
     """Options from the command line over the configuration: --select replaces the configured
     selection, --ignore adds to the configured one, --unsafe-fixes turns unsafe fixes on."""
-    from cdktf_fix.options import Options
+    from cdktf_fix.engine.options import Options
 
     if select or ignore:
         from codemods import BY_ID
@@ -113,10 +113,10 @@ def _run(paths: list[Path], unsafe: bool, select, ignore, write: bool, config_pa
         _fail(str(error))
     engines: dict = {}
 
-    def engine_for(local_packages):
-        if local_packages not in engines:
-            engines[local_packages] = Engine(schema, replace(options, local_packages=local_packages))
-        return engines[local_packages]
+    def engine_for(generated):
+        if generated not in engines:
+            engines[generated] = Engine(schema, replace(options, generated_bindings=generated))
+        return engines[generated]
 
     return process(engine_for, paths, write, excluded=config.excluded if config.exclude else None)
 

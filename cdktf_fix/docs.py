@@ -99,7 +99,7 @@ def example(codemod_id: str, schema=None) -> dict | None:
     case = _choose(codemod_id)
     if case is None:
         return None
-    from cdktf_fix.options import Options
+    from cdktf_fix.engine.options import Options
     from cdktf_fix.engine import Engine
     from cdktf_fix.schema import load_index
 

@@ -12,7 +12,7 @@ import difflib
 import re
 from dataclasses import dataclass, replace
 
-from cdktf_fix.result import RepairResult, SkippedBlock, Status
+from cdktf_fix.engine.result import RepairResult, SkippedBlock, Status
 
 _FENCE = re.compile(r"^(?P<indent>[ ]{0,3})(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n`]*)$")
 _SYNTAX_LINE = re.compile(r"(syntax error at line )(\d+)")

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from cdktf_fix.facts import Usage
-from cdktf_fix.result import Safety
+from cdktf_fix.engine.facts import Usage
+from cdktf_fix.engine.result import Safety
 from cdktf_fix.schema.model import CONSTRUCT_KINDS, PROVIDER_PACKAGE, SchemaIndex, name_words, struct_of
 
 _DATA = Path(__file__).parent / "data" / "service_aliases.json"

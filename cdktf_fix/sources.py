@@ -12,7 +12,6 @@ was read is not overwritten.
 from __future__ import annotations
 
 import difflib
-import functools
 import os
 import stat
 import tempfile
@@ -21,7 +20,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from cdktf_fix.engine import Engine, may_hold_provider_code
-from cdktf_fix.result import RepairResult, Status
+from cdktf_fix.engine.result import RepairResult, Status
+from cdktf_fix.schema.project import generated_bindings
 
 _BOM = b"\xef\xbb\xbf"
 SKIP_DIRS = frozenset({"cdktf.out", "imports", "node_modules", "__pycache__", "site-packages", "venv", "env", "build", "dist"})
@@ -197,21 +197,6 @@ def write_source(path: Path, text: str, original: SourceText) -> None:
         raise
 
 
-def local_packages(path: Path) -> frozenset[str]:
-    """``imports`` when generated provider bindings (``imports/aws``) sit beside the project."""
-    return _local_packages_of(path.parent)
-
-
-@functools.lru_cache(maxsize=4096)
-def _local_packages_of(folder: Path) -> frozenset[str]:
-    """Per folder, once a run: files of one folder share the answer, and so do the parents."""
-    if (folder / "imports" / "aws").is_dir():
-        return frozenset({"imports"})
-    if (folder / "cdktf.json").is_file() or folder.parent == folder:
-        return frozenset()
-    return _local_packages_of(folder.parent)
-
-
 def _failed(path: Path, reason: str, source: str = "") -> FileOutcome:
     return FileOutcome(path, RepairResult(source, source, status=Status.ERROR, error=reason))
 
@@ -235,8 +220,8 @@ def repair_file(engine_for, path: Path, write: bool) -> FileOutcome:
     except (OSError, ValueError) as error:
         return _failed(path, _reason(error))
     # a file that cannot hold provider code is not parsed: nor is the folder tree looked up for it
-    packages = local_packages(path) if may_hold_provider_code(source.text) else frozenset()
-    result = repair_text(engine_for(packages), source.text, is_markdown(path))
+    generated = generated_bindings(path) if may_hold_provider_code(source.text) else frozenset()
+    result = repair_text(engine_for(generated), source.text, is_markdown(path))
     outcome = FileOutcome(path, result)
     if write and result.changed and result.status is Status.CHANGED:
         try:
@@ -250,8 +235,8 @@ def repair_file(engine_for, path: Path, write: bool) -> FileOutcome:
 def process(engine_for, paths: Iterable[Path], write: bool, excluded=None) -> RunReport:
     """Repair every Python and markdown file under ``paths``; write results when ``write``.
 
-    ``engine_for(local_packages)`` returns the engine to use for a file (the options differ only
-    when a project has generated bindings).  ``excluded(path)`` says which files to leave out
+    ``engine_for(generated_bindings)`` returns the engine to use for a file (the options differ
+    only when a project generates provider bindings with ``cdktf get``).  ``excluded(path)`` says which files to leave out
     (the configuration's ``exclude``).
     """
     report = RunReport()

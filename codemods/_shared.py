@@ -1,12 +1,14 @@
-"""Helpers the codemods share."""
+"""What the import-level codemods share: which import bindings are broken, and how one is
+pointed at another class."""
 
 from __future__ import annotations
 
-import libcst as cst
-
-from cdktf_fix.context import FileContext, ImportBinding
+from cdktf_fix.engine.context import FileContext, ImportBinding
+from cdktf_fix.engine.result import Safety
 from cdktf_fix.resolve import Resolution
-from cdktf_fix.result import Safety
+from cdktf_fix.schema.model import PROVIDER_PACKAGE
+
+MODULE_PROBLEMS = frozenset({"imports", "flat", "module", "pseudo-module"})  # module-path's
 
 
 def qualified(module: str | None, name: str | None) -> str:
@@ -17,67 +19,73 @@ def suggestions(resolution: Resolution) -> list[str]:
     return [qualified(m, n) for m, n in resolution.candidates]
 
 
-def unresolved_bindings(ctx: FileContext) -> list[ImportBinding]:
-    """Live bindings of a name that the (existing) module they import from does not define."""
+def binding_problem(ctx: FileContext, binding: ImportBinding) -> str | None:
+    """Why importing this binding fails, or None:
+
+    - ``imports``: ``imports.aws...`` that nothing generates for this project;
+    - ``flat``: a class imported from the provider package's root (it defines none);
+    - ``module``: a provider module that does not exist;
+    - ``pseudo-module``: ``from cdktf_cdktf_provider_aws import kms`` (no such module);
+    - ``name``: a name the (existing) module does not define.
+    """
+    module, name, schema = binding.module, binding.name, ctx.schema
+    if module.startswith("imports"):
+        return None if ctx.generated(module) else "imports"
+    if name is None:
+        return None if module == PROVIDER_PACKAGE or schema.has_module(module) or not module.startswith(PROVIDER_PACKAGE) else "pseudo-module"
+    if module == PROVIDER_PACKAGE:
+        if name[:1].islower():
+            return None if schema.has_module(f"{module}.{name}") else "pseudo-module"
+        return "flat"
+    if not schema.has_module(module):
+        return "module" if module.startswith(PROVIDER_PACKAGE + ".") else None
+    return None if schema.defines(module, name) else "name"
+
+
+def broken_groups(ctx: FileContext, problems: frozenset[str] | set[str]) -> list[list[ImportBinding]]:
+    """Live import bindings with one of ``problems``, a group per symbol and import (a name
+    imported twice the same way is fixed the same way twice).  A ``try``/``except ImportError`` shim
+    in which one import of the name works is left alone; when none works, only the first
+    branch is fixed."""
+    groups: dict[int, list[ImportBinding]] = {}
+    for binding in ctx.imports.live():
+        if binding.origin is None:
+            continue
+        groups.setdefault(id(binding.origin.symbol), []).append(binding)
     found = []
-    for binding in ctx.live_bindings():
-        module, name = binding.module, binding.name
-        if name is None or not ctx.schema.has_module(module) or ctx.schema.defines(module, name):
-            continue
-        if module.startswith("imports") and "imports" in ctx.options.local_packages:
-            continue
-        found.append(binding)
+    for bindings in groups.values():
+        if any(b.origin.guard == "shim" for b in bindings):
+            if any(binding_problem(ctx, b) is None for b in bindings):
+                continue  # the shim works: one of its branches imports the name
+            bindings = bindings[:1]
+        same: dict[tuple, list[ImportBinding]] = {}
+        for binding in bindings:
+            same.setdefault((binding.module, binding.name), []).append(binding)
+        found += [group for group in same.values() if binding_problem(ctx, group[0]) in problems]
     return found
 
 
-def retarget(ctx: FileContext, codemod: str, binding: ImportBinding, module: str, name: str, message: str, safety: Safety) -> bool:
-    """Point a binding at (module, name); rename its uses when the local name changes.
-
-    Returns False (and records nothing) when the new local name is taken by something else in
-    the file.  An unsafe change that is not enabled is recorded as a proposal only.
-    """
-    node = binding.origin.node if binding.origin else None
-    if ctx.suppressed(codemod, node):
-        return False
-    old = qualified(binding.module, binding.name)
-    new = qualified(module, name)
-    new_local = binding.local if (binding.origin and binding.origin.aliased) or binding.name is None else name
-    if new_local != binding.local:
-        other = ctx.binding_for(new_local)
-        taken_by_code = ctx.facts is not None and new_local in ctx.facts.bound
-        if taken_by_code or (other is not None and (other.module, other.name) != (module, name)):
-            ctx.add_finding(codemod, node, f"{old} should be {new}, but {new_local} is already bound in this file", [new])
+def retarget(ctx: FileContext, codemod: str, bindings: list[ImportBinding], module: str, name: str, message: str, safety: Safety) -> bool:
+    """Point a group of bindings of one symbol at (module, name); rename the symbol's uses when
+    its local name changes.  False (with a finding when the new name is taken) when not applied."""
+    first = bindings[0]
+    node = first.origin.node if first.origin else None
+    old, new = qualified(first.module, first.name), qualified(module, name)
+    new_local = first.local if (first.origin and first.origin.aliased) or first.name is None else name
+    edits = []
+    if new_local != first.local:
+        symbol = first.origin.symbol if first.origin else None
+        others = [b for b in ctx.imports.of_symbol(symbol) if b not in bindings]
+        scopes = {symbol.scope, *(o.scope for o in (*symbol.loads, *symbol.stores))} if symbol else set()
+        shimmed = all(b.origin is not None and b.origin.guard == "shim" for b in others)
+        if symbol is None or not (symbol.only_imports or shimmed) or (others and not shimmed) or any(ctx.taken(new_local, s, (module, name)) for s in scopes):
+            ctx.imports.handled.add(id(first))
+            ctx.finding(codemod, f"{old} should be {new}, but {new_local} is already bound in this file", [new], at=node)
             return False
-    if not ctx.allows(safety):
-        ctx.add_fix(codemod, node, old, new, message, safety, applied=False)
+        edits = ctx.rename_edits(symbol, new_local)
+    ctx.imports.handled.add(id(first))
+    if not ctx.fix(codemod, old, new, message, safety, edits, at=node):
         return False
-    ctx.add_fix(codemod, node, old, new, message, safety)
-    if new_local != binding.local:
-        if ctx.facts is not None and ctx.facts.references.get(binding.local):
-            ctx.rename(binding.local, new_local)
-        duplicate = ctx.binding_for(new_local)
-        if duplicate is not None and duplicate is not binding:
-            ctx.update_binding(binding, removed=True)
-            return True
-    ctx.update_binding(binding, module=module, name=name, local=new_local)
+    for binding in bindings:
+        binding.module, binding.name, binding.local = module, name, new_local
     return True
-
-
-# -- argument-level helpers ------------------------------------------------------------------
-
-def code_of(node) -> str:
-    return cst.Module([]).code_for_node(node)
-
-
-class _Comments(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.found = False
-
-    def visit_Comment(self, node: cst.Comment) -> None:
-        self.found = True
-
-
-def has_comment(node) -> bool:
-    finder = _Comments()
-    node.visit(finder)
-    return finder.found

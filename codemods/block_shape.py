@@ -2,19 +2,48 @@
 
 from __future__ import annotations
 
-import libcst as cst
+import ast
+from dataclasses import dataclass
 
-from cdktf_fix.arguments import Site, string_key
-from cdktf_fix.context import FileContext
-from cdktf_fix.result import Safety
-from cdktf_fix.schema.model import shape_of, struct_of
-from codemods._shared import code_of, has_comment
+from cdktf_fix.engine.arguments import Site, dict_struct
+from cdktf_fix.engine.context import FileContext
+from cdktf_fix.engine.facts import Scope
+from cdktf_fix.engine.result import Safety
+from cdktf_fix.schema.model import shape_of
 from codemods.base import ArgumentCodemod
 from codemods.nested_block_struct import map_entries_for
 
 
-def _wrap(node: cst.BaseExpression) -> cst.List:
-    return cst.List(elements=[cst.Element(value=node)])
+@dataclass(frozen=True)
+class Wrap:
+    """``x`` -> ``[x]``; with ``callee``, map entries go inside first: ``{...}`` -> ``[Callee(field={...})]``."""
+
+    callee: str | None = None
+    field: str | None = None
+    listed: bool = True
+
+    def apply(self, node):
+        import libcst as cst
+
+        if self.callee is not None:
+            equal = cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
+            node = cst.Call(func=cst.Name(self.callee), args=[cst.Arg(keyword=cst.Name(self.field), value=node, equal=equal)])
+        return cst.List(elements=[cst.Element(value=node)]) if self.listed else node
+
+
+@dataclass(frozen=True)
+class Unwrap:
+    """``[x]`` -> ``x`` (the list's parentheses kept)."""
+
+    def apply(self, node):
+        import libcst as cst
+
+        from cdktf_fix.engine.rewrite import PairingError
+
+        if not isinstance(node, (cst.List, cst.Tuple)) or len(node.elements) != 1:
+            raise PairingError("expected a one-element list")
+        inner = node.elements[0].value
+        return inner.with_changes(lpar=node.lpar, rpar=node.rpar) if node.lpar else inner
 
 
 class BlockShape(ArgumentCodemod):
@@ -33,46 +62,40 @@ class BlockShape(ArgumentCodemod):
         "several blocks for a single-block field is a finding."
     )
 
-    def leave_value(self, ctx: FileContext, site: Site, node: cst.BaseExpression) -> cst.BaseExpression:
+    def check_value(self, ctx: FileContext, site: Site, node: ast.expr, scope: Scope) -> None:
         shape = shape_of(site.type)
-        struct = struct_of(site.type)
-        if shape is None or struct is None:
-            return node
-        info = ctx.schema.class_by_qualified(struct)
+        info = dict_struct(ctx, site) if shape is not None else None
         if info is None:
-            return node
-        if isinstance(node, cst.Dict) and map_entries_for(info, node):
-            callee = ctx.class_reference(info.qualified)
+            return
+        kind = type(node)
+        if kind is ast.Dict and map_entries_for(info, node):
+            callee = ctx.class_reference(info.qualified, scope)
             if callee is None:
-                return node
+                return
             field = info.params[0].name
-            ctx.add_fix(self.id, None, "{...}", f"{info.name}({field}={{...}})", f"{site.where}: the entries belong in {info.name}.{field}", Safety.SAFE)
-            node = cst.Call(func=cst.Name(callee), args=[cst.Arg(keyword=cst.Name(field), value=node, equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))])
-            if shape != "list":
-                return node
+            new = f"[{info.name}({field}={{...}})]" if shape == "list" else f"{info.name}({field}={{...}})"
+            if ctx.fix(self.id, "{...}", new, f"{site.where}: the entries belong in {info.name}.{field}", Safety.SAFE, [(node, Wrap(callee, field, shape == "list"))]):
+                ctx.import_class(info.qualified, scope)
+            return
         if shape == "list" and self._single_block(ctx, node, info):
-            ctx.add_fix(self.id, None, code_of(node)[:40], "[...]", f"{site.where} takes a list of {info.name} blocks: wrapped in a list", Safety.SAFE)
-            return _wrap(node)
-        if shape == "single" and isinstance(node, (cst.List, cst.Tuple)):
-            elements = node.elements
-            if len(elements) == 1 and isinstance(elements[0], cst.Element):
-                inner = elements[0].value
-                if has_comment(node.with_changes(elements=[])) or (isinstance(elements[0].comma, cst.Comma) and has_comment(elements[0].comma)):
-                    ctx.add_finding(self.id, None, f"{site.where} takes one {info.name} block, not a list (not unwrapped: comments inside the brackets)", [info.qualified])
-                    return node
-                ctx.add_fix(self.id, None, "[...]", code_of(inner)[:40], f"{site.where} takes one {info.name} block, not a list: unwrapped", Safety.SAFE)
-                return inner.with_changes(lpar=node.lpar, rpar=node.rpar) if node.lpar else inner
-            if len(elements) > 1:
-                ctx.add_finding(self.id, None, f"{site.where} takes one {info.name} block; {len(elements)} are given", [info.qualified])
-        return node
+            ctx.fix(self.id, ctx.text(node, 40), "[...]", f"{site.where} takes a list of {info.name} blocks: wrapped in a list", Safety.SAFE, [(node, Wrap())])
+            return
+        if shape == "single" and kind is ast.List:
+            if len(node.elts) == 1 and type(node.elts[0]) is not ast.Starred:
+                inner = node.elts[0]
+                outside = ctx.text(node).replace(ctx.text(inner), "", 1)
+                if "#" in outside:
+                    ctx.finding(self.id, f"{site.where} takes one {info.name} block, not a list (not unwrapped: comments inside the brackets)", [info.qualified])
+                    return
+                ctx.fix(self.id, "[...]", ctx.text(inner, 40), f"{site.where} takes one {info.name} block, not a list: unwrapped", Safety.SAFE, [(node, Unwrap())])
+            elif len(node.elts) > 1:
+                ctx.finding(self.id, f"{site.where} takes one {info.name} block; {len(node.elts)} are given", [info.qualified])
 
     @staticmethod
-    def _single_block(ctx: FileContext, node: cst.BaseExpression, info) -> bool:
-        if isinstance(node, cst.Dict):
-            # in a list, dict keys are read in camelCase: wrap only what reads the same both ways
-            keys = [string_key(e) for e in node.elements]
-            return bool(keys) and all(k is not None and info.mapping.get(k) == k for k in keys)
-        if isinstance(node, cst.Call):
+    def _single_block(ctx: FileContext, node: ast.expr, info) -> bool:
+        if type(node) is ast.Dict:
+            return bool(node.keys)
+        if type(node) is ast.Call:
             called = ctx.resolve(node.func)
             return called is not None and called.qualified == info.qualified
         return False

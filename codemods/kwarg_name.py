@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import ast
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import libcst as cst
-
-from cdktf_fix.arguments import CallSite, match_field
-from cdktf_fix.context import FileContext
-from cdktf_fix.result import Safety
+from cdktf_fix.engine.arguments import CallSite, match_field
+from cdktf_fix.engine.context import FileContext
+from cdktf_fix.engine.facts import Scope
+from cdktf_fix.engine.result import Safety
 from cdktf_fix.schema.model import PROVIDER_PACKAGE
-from codemods._shared import code_of
 from codemods.base import ArgumentCodemod
 
 
@@ -26,6 +26,28 @@ def keyword_renames() -> dict[tuple[str, str], dict]:
         qualified = cls if cls.startswith("cdktf") else f"{PROVIDER_PACKAGE}.{cls}"
         table[(qualified, entry["keyword"])] = entry
     return table
+
+
+@dataclass(frozen=True)
+class RenameKeywords:
+    """Keywords of a call renamed, some with a new value: ((old, new, value code or None), ...)."""
+
+    renames: tuple[tuple[str, str, str | None], ...]
+
+    def apply(self, node):
+        import libcst as cst
+
+        table = {old: (new, value) for old, new, value in self.renames}
+        args = []
+        for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value in table:
+                new, value = table[arg.keyword.value]
+                changes = {"keyword": cst.Name(new)}
+                if value is not None:
+                    changes["value"] = cst.parse_expression(value).with_changes(lpar=arg.value.lpar, rpar=arg.value.rpar)
+                arg = arg.with_changes(**changes)
+            args.append(arg)
+        return node.with_changes(args=args)
 
 
 class KwargName(ArgumentCodemod):
@@ -45,62 +67,66 @@ class KwargName(ArgumentCodemod):
         "Several close names: unsafe (the closest is picked). None: a finding."
     )
 
-    def leave_call(self, ctx: FileContext, call: CallSite, node: cst.Call) -> cst.BaseExpression:
+    def check_call(self, ctx: FileContext, call: CallSite, node: ast.Call, scope: Scope) -> None:
         info = call.info
         if info.kind in ("enum", "interface"):
-            return node
-        if info.kind == "struct" and any(a.keyword is None for a in node.args):
-            return node  # a struct called like a resource: struct-as-resource reports it
+            return
+        if info.kind == "struct" and node.args:
+            return  # a struct called like a resource: struct-as-resource reports it
         valid = {p.name for p in info.params} | set(info.positional)
-        taken = {a.keyword.value for a in node.args if a.keyword is not None}
-        args = list(node.args)
-        for index, arg in enumerate(args):
-            if arg.keyword is None or arg.keyword.value in valid:
+        taken = {k.arg for k in node.keywords if k.arg is not None}
+        renames: list[tuple[tuple[str, str, str | None], tuple]] = []  # (rename, fix arguments)
+        for keyword in node.keywords:
+            if keyword.arg is None or keyword.arg in valid:
                 continue
-            new_arg = self._renamed(ctx, info, arg, frozenset(taken))
-            if new_arg is not None:
-                args[index] = new_arg
-                taken.add(new_arg.keyword.value)
-        return node.with_changes(args=args) if args != list(node.args) else node
+            found = self._rename(ctx, info, keyword, frozenset(taken))
+            if found is not None:
+                renames.append(found)
+                taken.add(found[0][1])
+        if not renames:
+            return
+        edit = RenameKeywords(tuple(rename for rename, _ in renames))
+        applied = [args for args in (fix for _, fix in renames)]
+        # one edit renames every keyword of the call; each rename is its own fix
+        if ctx.fix(self.id, *applied[0], [(node, edit)]):
+            for args in applied[1:]:
+                ctx.fix(self.id, *args)
 
-    def _renamed(self, ctx: FileContext, info, arg: cst.Arg, taken: frozenset[str]) -> cst.Arg | None:
-        written = arg.keyword.value
+    def _rename(self, ctx: FileContext, info, keyword: ast.keyword, taken: frozenset[str]):
+        """((old, new, value code or None), fix arguments) for a rename that applies, else None
+        (a proposal or a finding is recorded)."""
+        written = keyword.arg
         entry = keyword_renames().get((info.qualified, written))
         if entry is not None and entry["to"] not in taken:
-            return self._from_table(ctx, info, arg, entry)
+            return self._from_table(ctx, info, keyword, entry)
         match = match_field(info, written, taken)
         if match.how in ("spelling", "near"):
-            return self._apply(ctx, info, arg, match.field, arg.value, Safety.SAFE, "the field the schema declares")
+            return self._applied(ctx, info, keyword, match.field, None, Safety.SAFE, "the field the schema declares")
         if match.how == "ambiguous":
-            if ctx.allows(Safety.UNSAFE):
-                return self._apply(ctx, info, arg, match.candidates[0], arg.value, Safety.UNSAFE, f"the closest of {', '.join(match.candidates)}")
-            ctx.add_fix(self.id, None, f"{written}=", f"{match.candidates[0]}=", f"{info.name} has no keyword {written}; closest of {', '.join(match.candidates)}", Safety.UNSAFE, applied=False)
-            return None
+            reason = f"the closest of {', '.join(match.candidates)}"
+            return self._applied(ctx, info, keyword, match.candidates[0], None, Safety.UNSAFE, reason)
         names = [p.name for p in info.params]
-        suggestions = list(match.candidates) or names
-        ctx.add_finding(self.id, None, f"{info.name} has no keyword '{written}' and no field close to it", suggestions)
+        ctx.finding(self.id, f"{info.name} has no keyword '{written}' and no field close to it", list(match.candidates) or names)
         return None
 
-    def _from_table(self, ctx: FileContext, info, arg: cst.Arg, entry: dict) -> cst.Arg | None:
+    def _from_table(self, ctx: FileContext, info, keyword: ast.keyword, entry: dict):
         written, target = entry["keyword"], entry["to"]
-        value = arg.value
+        value = None
         if "values" in entry:
-            new_value = entry["values"].get(code_of(value).strip())
-            if new_value is None:
-                ctx.add_finding(self.id, None, f"{info.name}: {written}={code_of(value)} has no counterpart ({entry['why']})", [f"{target}=" + v for v in entry["values"].values()])
+            value = entry["values"].get(ctx.text(keyword.value).strip())
+            if value is None:
+                ctx.finding(self.id, f"{info.name}: {written}={ctx.text(keyword.value)} has no counterpart ({entry['why']})", [f"{target}=" + v for v in entry["values"].values()])
                 return None
-            value = cst.parse_expression(new_value).with_changes(lpar=value.lpar, rpar=value.rpar)
-        safety = Safety(entry.get("safety", "unsafe"))
-        if not ctx.allows(safety):
-            ctx.add_fix(self.id, None, f"{written}=", f"{target}=", f"{info.name}: {entry['why']}", safety, applied=False)
-            return None
-        return self._apply(ctx, info, arg, target, value, safety, entry["why"])
+        return self._applied(ctx, info, keyword, target, value, Safety(entry.get("safety", "unsafe")), entry["why"])
 
-    def _apply(self, ctx: FileContext, info, arg: cst.Arg, field: str, value, safety: Safety, reason: str) -> cst.Arg:
-        written = arg.keyword.value
-        if value is arg.value:
+    def _applied(self, ctx: FileContext, info, keyword: ast.keyword, field: str, value: str | None, safety: Safety, reason: str):
+        written = keyword.arg
+        if value is None:
             old, new = f"{written}=", f"{field}="
         else:
-            old, new = f"{written}={code_of(arg.value)}", f"{field}={code_of(value)}"
-        ctx.add_fix(self.id, None, old, new, f"{info.name} has no keyword {written}: {reason}", safety)
-        return arg.with_changes(keyword=cst.Name(field), value=value)
+            old, new = f"{written}={ctx.text(keyword.value)}", f"{field}={value}"
+        fix = (old, new, f"{info.name} has no keyword {written}: {reason}", safety)
+        if not ctx.allows(safety):
+            ctx.fix(self.id, *fix)  # proposed, not applied
+            return None
+        return (written, field, value), fix

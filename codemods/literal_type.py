@@ -2,59 +2,61 @@
 
 from __future__ import annotations
 
+import ast
 import re
 
-import libcst as cst
-
-from cdktf_fix.arguments import Site
-from cdktf_fix.context import FileContext
-from cdktf_fix.result import Safety
+from cdktf_fix.engine.arguments import Site
+from cdktf_fix.engine.context import FileContext
+from cdktf_fix.engine.facts import Scope
+from cdktf_fix.engine.result import Safety
+from cdktf_fix.engine.rewrite import ReplaceWithCode
 from cdktf_fix.schema.model import accepted
-from codemods._shared import code_of
 from codemods.base import ArgumentCodemod
 
 _NUMBER = re.compile(r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
 
 
-def literal_kind(node: cst.BaseExpression) -> str | None:
+def literal_kind(node: ast.expr) -> str | None:
     """``number``, ``str`` or ``bool`` for a literal; ``str-expr`` for an expression that
-    certainly builds a string (f-string, concatenation, ``str(...)``); None otherwise."""
-    if isinstance(node, (cst.Integer, cst.Float)):
-        return "number"
-    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus) and isinstance(node.expression, (cst.Integer, cst.Float)):
-        return "number"
-    if isinstance(node, cst.SimpleString):
-        return "str" if isinstance(node.evaluated_value, str) else None
-    if isinstance(node, cst.Name) and node.value in ("True", "False"):
-        return "bool"
-    if isinstance(node, (cst.FormattedString, cst.ConcatenatedString)):
+    certainly builds a string (f-string, ``str(...)``); None otherwise."""
+    kind = type(node)
+    if kind is ast.Constant:
+        value = node.value
+        if isinstance(value, bool):
+            return "bool"
+        if isinstance(value, (int, float)):
+            return "number"
+        return "str" if isinstance(value, str) else None
+    if kind is ast.UnaryOp and type(node.op) is ast.USub and type(node.operand) is ast.Constant:
+        value = node.operand.value
+        return "number" if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    if kind is ast.JoinedStr:
         return "str-expr"
-    if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "str":
+    if kind is ast.Call and type(node.func) is ast.Name and node.func.id == "str":
         return "str-expr"
     return None
 
 
-def _number_text(node: cst.BaseExpression) -> str:
-    text = code_of(node.with_changes(lpar=[], rpar=[])).replace("_", "")
-    return text.replace(" ", "")
-
-
-def _converted(node: cst.BaseExpression, kind: str, want: set[str]) -> cst.BaseExpression | None:
+def _converted(ctx: FileContext, node: ast.expr, kind: str, want: set[str]) -> str | None:
+    """The literal of a wanted type that Terraform reads as the same value, as code."""
     if kind == "number" and "str" in want:
-        return cst.SimpleString(f'"{_number_text(node)}"')
+        text = ctx.text(node)
+        while text.startswith("(") and text.endswith(")"):
+            text = text[1:-1].strip()
+        return f'"{text.replace("_", "").replace(" ", "")}"'
     if kind == "bool" and "str" in want:
-        return cst.SimpleString(f'"{node.value.lower()}"')
+        return f'"{str(node.value).lower()}"'
     if kind == "str" and "number" in want:
-        text = node.evaluated_value.strip()
+        text = node.value.strip()
         if not _NUMBER.fullmatch(text):
             return None
         try:
-            return cst.parse_expression(str(int(text)))
+            return str(int(text))
         except ValueError:
-            return cst.parse_expression(repr(float(text)))
+            return repr(float(text))
     if kind == "str" and "bool" in want:
-        text = node.evaluated_value.strip().lower()
-        return cst.Name("True" if text == "true" else "False") if text in ("true", "false") else None
+        text = node.value.strip().lower()
+        return ("True" if text == "true" else "False") if text in ("true", "false") else None
     return None
 
 
@@ -73,20 +75,19 @@ class LiteralType(ArgumentCodemod):
         "that is not a number (or not true/false) where one is declared is a finding."
     )
 
-    def leave_value(self, ctx: FileContext, site: Site, node: cst.BaseExpression) -> cst.BaseExpression:
+    def check_value(self, ctx: FileContext, site: Site, node: ast.expr, scope: Scope) -> None:
         want = accepted(site.type)
         if not want or want & {"any", "resolvable"}:
-            return node
+            return
         kind = literal_kind(node)
         if kind is None or kind in want or (kind == "str-expr" and "str" in want):
-            return node
+            return
         if kind == "bool" and "number" in want:
-            return node  # bool is an int to Python's type check
-        new = None if kind == "str-expr" else _converted(node, kind, want)
+            return  # bool is an int to Python's type check
+        new = None if kind == "str-expr" else _converted(ctx, node, kind, want)
         expected = " or ".join(sorted(want))
+        old = ctx.text(node)
         if new is None:
-            ctx.add_finding(self.id, None, f"{site.where} takes {expected}; {code_of(node)[:40]} is not", [f"a {expected} value"])
-            return node
-        new = new.with_changes(lpar=node.lpar, rpar=node.rpar)
-        ctx.add_fix(self.id, None, code_of(node), code_of(new), f"{site.where} takes {expected}", Safety.SAFE)
-        return new
+            ctx.finding(self.id, f"{site.where} takes {expected}; {old[:40]} is not", [f"a {expected} value"])
+            return
+        ctx.fix(self.id, old, new, f"{site.where} takes {expected}", Safety.SAFE, [(node, ReplaceWithCode(new))])

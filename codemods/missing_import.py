@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import libcst as cst
-
-from cdktf_fix.context import FileContext
+from cdktf_fix.engine.context import FileContext
+from cdktf_fix.engine.facts import Symbol
+from cdktf_fix.engine.result import Safety
 from cdktf_fix.resolve import resolve_class
-from cdktf_fix.result import Safety
 from codemods._shared import suggestions
 from codemods.base import Codemod
 
@@ -17,9 +16,9 @@ class MissingImport(Codemod):
     id = "missing-import"
     summary = "Provider or cdktf name used but never imported"
     why = (
-        "A name such as `DataAwsAvailabilityZones`, `TerraformOutput` or `Fn` is used without "
-        "an import, and the stack fails with NameError. The fix adds the import from the one "
-        "module that defines it (cdktf and constructs first, then the provider)."
+        "A name such as `DataAwsAvailabilityZones`, `TerraformOutput` or `Fn` is used where "
+        "nothing binds it, and the stack fails with NameError. The fix adds the import from the "
+        "one module that defines it (cdktf and constructs first, then the provider)."
     )
     safety = (
         "Safe when exactly one module defines the name (or, for a provider class used as a "
@@ -28,34 +27,28 @@ class MissingImport(Codemod):
         "star import."
     )
 
-    def run(self, ctx: FileContext, tree: cst.Module) -> cst.Module:
-        facts = ctx.facts
-        assert facts is not None
+    def check(self, ctx: FileContext) -> None:
+        facts, schema = ctx.facts, ctx.schema
         for name in facts.undefined():
-            if not name[:1].isupper() or ctx.binding_for(name) is not None:
+            if not name[:1].isupper() or any(b.local == name for b in ctx.imports.added()):
                 continue
-            found = [m for m in _PACKAGES_FIRST if ctx.schema.defines(m, name)]
+            symbol = facts.symbols[(facts.module, name)]
+            first = min(symbol.loads, key=lambda o: (o.node.lineno, o.node.col_offset)).node
+            found = [m for m in _PACKAGES_FIRST if schema.defines(m, name)]
             if found:
-                self._add(ctx, found[0], name, name, Safety.SAFE, cst.Name(name))
+                self._add(ctx, found[0], name, symbol, Safety.SAFE, first)
                 continue
-            resolution = resolve_class(ctx.schema, [], name, facts.usage.get(name))
+            resolution = resolve_class(schema, [], name, facts.usage(symbol))
             if not resolution.found or resolution.safety is None or not resolution.module.startswith("cdktf_cdktf_provider_aws."):
                 if resolution.candidates:
-                    ctx.add_finding(self.id, cst.Name(name), f"{name} is used but never imported, and no module defines it", suggestions(resolution))
+                    ctx.finding(self.id, f"{name} is used but never imported, and no module defines it", suggestions(resolution), at=first)
                 continue
-            if resolution.name != name and ctx.is_bound(resolution.name):
+            if resolution.name != name and any(ctx.taken(resolution.name, o.scope) for o in symbol.loads):
                 continue
-            self._add(ctx, resolution.module, resolution.name, name, resolution.safety, cst.Name(name))
-        return tree
+            self._add(ctx, resolution.module, resolution.name, symbol, resolution.safety, first)
 
-    def _add(self, ctx: FileContext, module: str, real: str, used: str, safety: Safety, node: cst.CSTNode | None) -> None:
-        message = f"{used} is used but never imported; it is {module}.{real}"
-        if ctx.suppressed(self.id, node):
-            return
-        if not ctx.allows(safety):
-            ctx.add_fix(self.id, node, used, f"from {module} import {real}", message, safety, applied=False)
-            return
-        ctx.add_fix(self.id, node, used, f"from {module} import {real}", message, safety)
-        ctx.add_binding(module, real)
-        if real != used:
-            ctx.rename(used, real)
+    def _add(self, ctx: FileContext, module: str, real: str, symbol: Symbol, safety: Safety, at) -> None:
+        edits = ctx.rename_edits(symbol, real) if real != symbol.name else []
+        message = f"{symbol.name} is used but never imported; it is {module}.{real}"
+        if ctx.fix(self.id, symbol.name, f"from {module} import {real}", message, safety, edits, at=at):
+            ctx.imports.add(module, real, ctx.facts.module)

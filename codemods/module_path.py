@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
-import libcst as cst
+from dataclasses import dataclass
 
-from cdktf_fix.context import FileContext, ImportBinding
+from cdktf_fix.engine.context import FileContext, ImportBinding, Place
+from cdktf_fix.engine.facts import Symbol
+from cdktf_fix.engine.result import Safety
+from cdktf_fix.engine.rewrite import ReplaceWithName, SetAttribute
 from cdktf_fix.resolve import candidate_modules, hint_modules_for, resolve_class
-from cdktf_fix.result import Safety
 from cdktf_fix.schema.model import PROVIDER_PACKAGE
-from codemods._shared import qualified, retarget, suggestions
+from codemods._shared import MODULE_PROBLEMS, binding_problem, broken_groups, qualified, retarget, suggestions
 from codemods.base import Codemod
+
+
+@dataclass(frozen=True)
+class InsertModule:
+    """``aws.KmsKey`` -> ``aws.kms_key.KmsKey``."""
+
+    module: str
+
+    def apply(self, node):
+        import libcst as cst
+
+        inner = cst.Attribute(value=node.value, attr=cst.Name(self.module))
+        return node.with_changes(value=inner)
 
 
 class ModulePath(Codemod):
@@ -18,10 +33,13 @@ class ModulePath(Codemod):
     why = (
         "Models invent module paths: `timestream_write_database` for `timestreamwrite_database`, "
         "`eventbridge_rule` for `cloudwatch_event_rule`, flat imports from the package root, "
-        "`from imports.aws import ...` without generated bindings, and service pseudo-modules "
-        "(`from cdktf_cdktf_provider_aws import kms`, then `kms.KmsKey`). Each fails at import. "
-        "The fix moves every name to the module that defines it (one import per real module) "
-        "and rewrites `alias.Name` uses to the imported name."
+        "`from imports.aws import ...` in a project that does not generate bindings, and service "
+        "pseudo-modules (`from cdktf_cdktf_provider_aws import kms`, then `kms.KmsKey`). Each "
+        "fails at import. The fix moves every name to the module that defines it and rewrites "
+        "`alias.Name` uses of a module that does not exist to the imported name. Valid module "
+        "imports (`from cdktf_cdktf_provider_aws import s3_bucket`, `import "
+        "cdktf_cdktf_provider_aws as aws`) stay; only a module part that does not exist is "
+        "corrected in place (`aws.kms.KmsKey` -> `aws.kms_key.KmsKey`)."
     )
     safety = (
         "Safe when the schema leaves one module: the module with the same name up to "
@@ -29,119 +47,126 @@ class ModulePath(Codemod):
         "module that defines the class. Several candidates are unsafe or findings."
     )
 
-    def run(self, ctx: FileContext, tree: cst.Module) -> cst.Module:
-        for binding in list(ctx.live_bindings()):
-            module = binding.module
-            if module.startswith("imports") and "imports" in ctx.options.local_packages:
-                continue
-            if binding.name is None or self._is_module_alias(ctx, binding):
-                self._rewrite_chains(ctx, binding)
-            elif module in (PROVIDER_PACKAGE, "imports.aws"):
-                self._move_flat(ctx, binding)
-            elif module.startswith(PROVIDER_PACKAGE + ".") and not ctx.schema.has_module(module):
-                self._move_module(ctx, binding, module)
-            elif module.startswith("imports.aws."):
-                self._move_module(ctx, binding, f"{PROVIDER_PACKAGE}.{module[len('imports.aws.'):]}")
-        return tree
+    def check(self, ctx: FileContext) -> None:
+        for group in broken_groups(ctx, MODULE_PROBLEMS):
+            binding = group[0]
+            problem = binding_problem(ctx, binding)
+            lowercase = binding.name is None or binding.name[:1].islower()
+            if problem == "pseudo-module" or (problem == "imports" and lowercase):
+                self._rewrite_alias_uses(ctx, group)
+            elif problem == "flat" or (problem == "imports" and binding.module == "imports.aws"):
+                usage = ctx.facts.usage(binding.origin.symbol)
+                self._apply(ctx, group, resolve_class(ctx.schema, [], binding.name, usage), f"{binding.module} has no classes of its own")
+            elif problem == "module":
+                self._move_module(ctx, group, binding.module)
+            elif problem == "imports":
+                self._move_module(ctx, group, f"{PROVIDER_PACKAGE}.{binding.module[len('imports.aws.'):]}")
+        self._package_alias_chains(ctx)
 
-    @staticmethod
-    def _is_module_alias(ctx: FileContext, binding: ImportBinding) -> bool:
-        """``from cdktf_cdktf_provider_aws import kms`` (pseudo) or ``... import s3_bucket`` (real)."""
-        return binding.module in (PROVIDER_PACKAGE, "imports.aws") and bool(binding.name) and binding.name[:1].islower()
-
-    def _move_flat(self, ctx: FileContext, binding: ImportBinding) -> None:
-        assert ctx.facts is not None and binding.name
-        usage = ctx.facts.usage.get(binding.local)
-        resolution = resolve_class(ctx.schema, [], binding.name, usage)
-        self._apply(ctx, binding, resolution, f"{binding.module} has no classes of its own")
-
-    def _move_module(self, ctx: FileContext, binding: ImportBinding, written: str) -> None:
-        assert ctx.facts is not None and binding.name
+    def _move_module(self, ctx: FileContext, group: list[ImportBinding], written: str) -> None:
+        binding = group[0]
         modules = candidate_modules(ctx.schema, written)
         exact = [m for m in modules if ctx.schema.defines(m, binding.name)]
         if len(exact) == 1 or (len(modules) == 1 and not exact):
             target = (exact or modules)[0]
-            retarget(ctx, self.id, binding, target, binding.name, f"module {binding.module} does not exist; it is {target}", Safety.SAFE)
+            retarget(ctx, self.id, group, target, binding.name, f"module {binding.module} does not exist; it is {target}", Safety.SAFE)
             return
-        usage = ctx.facts.usage.get(binding.local)
+        usage = ctx.facts.usage(binding.origin.symbol)
         resolution = resolve_class(ctx.schema, modules or hint_modules_for(ctx.schema, written, binding.name), binding.name, usage)
-        self._apply(ctx, binding, resolution, f"module {binding.module} does not exist")
+        self._apply(ctx, group, resolution, f"module {binding.module} does not exist")
 
-    def _apply(self, ctx: FileContext, binding: ImportBinding, resolution, why: str) -> None:
-        node = binding.origin.node if binding.origin else None
+    def _apply(self, ctx: FileContext, group: list[ImportBinding], resolution, why: str) -> None:
+        binding = group[0]
         if not resolution.found:
-            ctx.add_finding(
-                self.id, node, f"{qualified(binding.module, binding.name)}: {why}, and no module defines {binding.name}", suggestions(resolution)
-            )
+            ctx.imports.handled.add(id(binding))
+            ctx.finding(self.id, f"{qualified(binding.module, binding.name)}: {why}, and no module defines {binding.name}", suggestions(resolution), at=binding.origin.node)
             return
         # only the module is this codemod's business; class-name fixes the name after it
-        retarget(ctx, self.id, binding, resolution.module, binding.name or "", f"{why}; {resolution.name} lives in {resolution.module}", resolution.safety)
+        message = f"{why}; {resolution.name} lives in {resolution.module}"
+        retarget(ctx, self.id, group, resolution.module, binding.name or "", message, resolution.safety)
 
-    def _rewrite_chains(self, ctx: FileContext, binding: ImportBinding) -> None:
-        """``aws.s3_bucket.S3Bucket`` / ``kms.KmsKey`` -> ``S3Bucket`` / ``KmsKey`` with imports."""
-        assert ctx.facts is not None
-        facts = ctx.facts
-        root_is_package = binding.name is None and binding.module == PROVIDER_PACKAGE
-        real_module = None
-        if binding.name is not None and binding.module == PROVIDER_PACKAGE:
-            real_module = f"{PROVIDER_PACKAGE}.{binding.name}"
-        elif binding.name is None and binding.module.startswith(PROVIDER_PACKAGE + "."):
-            real_module = binding.module
-        if real_module is not None and ctx.schema.has_module(real_module):
-            return  # ``from cdktf_cdktf_provider_aws import s3_bucket``: valid as written
-        node = binding.origin.node if binding.origin else None
-        chains = [c for c in facts.chains if c[0] == binding.local]
-        for chain in chains:
-            target = self._chain_target(ctx, chain, root_is_package, binding)
+    def _rewrite_alias_uses(self, ctx: FileContext, group: list[ImportBinding]) -> None:
+        """``kms.KmsKey`` / ``aws.kms.KmsKey`` through an import that fails -> ``KmsKey`` with its import."""
+        binding = group[0]
+        symbol = binding.origin.symbol
+        at = binding.origin.node
+        root_is_package = binding.name is None and binding.module in (PROVIDER_PACKAGE, "imports.aws")
+        rewritten = 0
+        for chain, uses in _chains(ctx, symbol).items():
+            target = self._chain_target(ctx, symbol, chain, root_is_package, at)
             if target is None:
                 continue
             module, name, safety = target
-            if ctx.suppressed(self.id, node):
+            if any(ctx.taken(name, occurrence.scope, (module, name)) for occurrence, _ in uses):
+                ctx.finding(self.id, f"{'.'.join(chain)} is {module}.{name}, but {name} is already bound here", [f"{module}.{name}"], at=at)
                 continue
-            if ctx.is_bound(name) and (b := ctx.binding_for(name)) is not None and (b.module, b.name) != (module, name):
-                ctx.add_finding(self.id, node, f"{'.'.join(chain)} is {module}.{name}, but {name} is already bound here", [f"{module}.{name}"])
-                continue
-            if name in facts.bound:
-                ctx.add_finding(self.id, node, f"{'.'.join(chain)} is {module}.{name}, but {name} is already bound here", [f"{module}.{name}"])
-                continue
-            if not ctx.allows(safety):
-                ctx.add_fix(self.id, node, ".".join(chain), name, f"{'.'.join(chain)} lives in {module}", safety, applied=False)
-                continue
-            ctx.add_fix(self.id, node, ".".join(chain), name, f"{'.'.join(chain)} lives in {module}", safety)
-            ctx.rewrite_chain(chain, name)
-            ctx.add_binding(module, name, anchor=binding.origin.statement if binding.origin else None)
-            ctx.rewritten_roots.add(binding.local)
-        pseudo = binding.name is not None  # ``kms`` is no module: the import itself fails
-        if (
-            binding.origin is not None
-            and not facts.references.get(binding.local)
-            and not chains
-            and (pseudo or binding.local in ctx.rewritten_roots)
-        ):
-            # every use was rewritten: the alias (a module that does not exist, or the whole
-            # package loaded for nothing) goes
-            ctx.add_fix(self.id, node, binding.local, "", f"import of {qualified(binding.module, binding.name)} is no longer used", Safety.SAFE)
-            ctx.update_binding(binding, removed=True)
+            edits = [(node, ReplaceWithName(name), Place(occurrence.statement)) for occurrence, node in uses]
+            if ctx.fix(self.id, ".".join(chain), name, f"{'.'.join(chain)} lives in {module}", safety, edits, at=at):
+                ctx.imports.add(module, name, binding.scope, anchor=binding.origin.statement)
+                rewritten += len(uses)
+        ctx.imports.handled.add(id(binding))
+        if rewritten == len(symbol.loads) and not ctx.annotation_uses(symbol):
+            # nothing uses it any more (or never did): the import of a module that does not exist goes
+            why = "is no longer used" if rewritten else "fails and is never used"
+            if ctx.fix(self.id, binding.local, "", f"import of {qualified(binding.module, binding.name)} {why}", Safety.SAFE, at=at):
+                for each in group:
+                    each.removed = True
+        else:
+            others = len(symbol.loads) - rewritten
+            ctx.finding(
+                self.id, f"{qualified(binding.module, binding.name)} is no provider module, and {others} use{'s' if others != 1 else ''} of {binding.local} name no provider class",
+                [f"{PROVIDER_PACKAGE}.<module>"], at=at,
+            )
 
-    def _chain_target(self, ctx: FileContext, chain: tuple[str, ...], root_is_package: bool, binding: ImportBinding):
-        facts = ctx.facts
-        assert facts is not None
+    def _chain_target(self, ctx: FileContext, symbol: Symbol, chain: tuple[str, ...], root_is_package: bool, at):
         parts = chain[1:]
-        if not parts or not parts[-1][:1].isupper():
-            return None
         name = parts[-1]
         hints: list[str] = []
         if root_is_package and len(parts) == 2:
             hints = candidate_modules(ctx.schema, f"{PROVIDER_PACKAGE}.{parts[0]}")
         elif len(parts) != 1:
             return None
-        usage = facts.usage.get(".".join(chain))
-        resolution = resolve_class(ctx.schema, hints, name, usage)
+        resolution = resolve_class(ctx.schema, hints, name, ctx.facts.usage(symbol, parts))
         if not resolution.found or resolution.name != name:
-            # a wrong name as well: move it only when the module is certain
+            # a wrong name as well: move it only when the module is certain (class-name fixes the name)
             if resolution.found and resolution.safety is Safety.SAFE:
                 return resolution.module, name, Safety.SAFE
-            node = binding.origin.node if binding.origin else None
-            ctx.add_finding(self.id, node, f"{'.'.join(chain)}: no provider class {name}", suggestions(resolution))
+            ctx.finding(self.id, f"{'.'.join(chain)}: no provider class {name}", suggestions(resolution), at=at)
             return None
         return resolution.module, name, resolution.safety
+
+    def _package_alias_chains(self, ctx: FileContext) -> None:
+        """``import cdktf_cdktf_provider_aws as aws`` is valid; ``aws.kms.KmsKey`` names a module
+        that does not exist (-> ``aws.kms_key.KmsKey``), ``aws.KmsKey`` none (-> ``aws.kms_key.KmsKey``)."""
+        for binding in ctx.imports.live():
+            if binding.origin is None or binding.name is not None or binding.module != PROVIDER_PACKAGE:
+                continue
+            symbol = binding.origin.symbol
+            for chain, uses in _chains(ctx, symbol).items():
+                if len(chain) == 3 and ctx.schema.has_module(f"{PROVIDER_PACKAGE}.{chain[1]}"):
+                    continue
+                if len(chain) not in (2, 3):
+                    continue
+                hints = candidate_modules(ctx.schema, f"{PROVIDER_PACKAGE}.{chain[1]}") if len(chain) == 3 else []
+                resolution = resolve_class(ctx.schema, hints, chain[-1], ctx.facts.usage(symbol, chain[1:]))
+                if not resolution.found:
+                    ctx.finding(self.id, f"{'.'.join(chain)}: no provider module defines {chain[-1]}", suggestions(resolution), at=uses[0][1])
+                    continue
+                module = resolution.module.rpartition(".")[2]
+                if len(chain) == 3:
+                    edits = [(ctx.facts.attribute_of[id(o.node)], SetAttribute(module), Place(o.statement)) for o, _ in uses]
+                else:
+                    edits = [(node, InsertModule(module), Place(o.statement)) for o, node in uses]
+                new = f"{chain[0]}.{module}.{chain[-1]}"
+                ctx.fix(self.id, ".".join(chain), new, f"{'.'.join(chain)}: {chain[-1]} lives in {resolution.module}", resolution.safety, edits, at=uses[0][1])
+
+
+def _chains(ctx: FileContext, symbol: Symbol) -> dict[tuple[str, ...], list]:
+    """The class chains read through ``symbol`` (``kms.KmsKey``, ``aws.s3_bucket.S3Bucket``),
+    each with its uses: (occurrence, outermost attribute node)."""
+    found: dict[tuple[str, ...], list] = {}
+    for occurrence in symbol.loads:
+        chain, node = ctx.facts.chain_at(occurrence)
+        if len(chain) > 1 and chain[-1][:1].isupper():
+            found.setdefault(chain, []).append((occurrence, node))
+    return found

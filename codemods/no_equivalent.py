@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import libcst as cst
-
-from cdktf_fix.context import FileContext
+from cdktf_fix.engine.context import FileContext
+from cdktf_fix.engine.result import Safety
 from cdktf_fix.resolve import hint_modules_for, resolve_class, restructure_hint
-from cdktf_fix.result import Safety
-from codemods._shared import qualified, suggestions, unresolved_bindings
+from codemods._shared import MODULE_PROBLEMS, binding_problem, broken_groups, qualified, suggestions
 from codemods.base import Codemod
 
 
@@ -19,28 +17,32 @@ class NoEquivalent(Codemod):
         "`EcsTaskDefinitionContainerDefinitions`, `DynamodbTableStreamSpecification`): the code "
         "has to be restructured (a dict for an any-typed field, a JSON string, flattened "
         "keywords). The import is reported with the closest real names; an import of such a "
-        "name that the file never uses is removed."
+        "name that the file never uses is removed. Any other import that still fails after the "
+        "other codemods is reported here too: a broken import is never left silent."
     )
     safety = "Removing an import that is never used and cannot be imported is safe. Everything else is a finding."
 
-    def run(self, ctx: FileContext, tree: cst.Module) -> cst.Module:
-        assert ctx.facts is not None
-        for binding in unresolved_bindings(ctx):
+    def check(self, ctx: FileContext) -> None:
+        for group in broken_groups(ctx, {"name"}):
+            binding = group[0]
             module, name = binding.module, binding.name
-            node = binding.origin.node if binding.origin else None
-            if ctx.suppressed(self.id, node):
+            node = binding.origin.node
+            symbol = binding.origin.symbol
+            if not symbol.loads and not symbol.stores and not ctx.annotation_uses(symbol):
+                if ctx.fix(self.id, qualified(module, name), "", f"{qualified(module, name)} does not exist and is never used", Safety.SAFE, at=node):
+                    for each in group:
+                        each.removed = True
                 continue
-            if binding.origin is not None and not ctx.facts.references.get(binding.local):
-                ctx.add_fix(self.id, node, qualified(module, name), "", f"{qualified(module, name)} does not exist and is never used", Safety.SAFE)
-                ctx.update_binding(binding, removed=True)
-                continue
-            usage = ctx.facts.usage.get(binding.local)
-            resolution = resolve_class(ctx.schema, hint_modules_for(ctx.schema, module, name), name, usage)
+            resolution = resolve_class(ctx.schema, hint_modules_for(ctx.schema, module, name), name, ctx.facts.usage(symbol))
             if resolution.found and resolution.safety is not None:
                 # an unsafe fix exists (offered by class-name); say so and suggest it first
-                ctx.add_finding(self.id, node, f"{qualified(module, name)} does not exist; maybe {resolution.name} ({resolution.reason})", suggestions(resolution))
+                ctx.finding(self.id, f"{qualified(module, name)} does not exist; maybe {resolution.name} ({resolution.reason})", suggestions(resolution), at=node)
             else:
                 hint = restructure_hint(ctx.schema, module, name)
                 found = ([hint] if hint else []) + suggestions(resolution)
-                ctx.add_finding(self.id, node, f"{qualified(module, name)} does not exist in any module", found)
-        return tree
+                ctx.finding(self.id, f"{qualified(module, name)} does not exist in any module", found, at=node)
+        for group in broken_groups(ctx, MODULE_PROBLEMS):
+            binding = group[0]
+            if id(binding) not in ctx.imports.handled:
+                problem = binding_problem(ctx, binding)
+                ctx.finding(self.id, f"{qualified(binding.module, binding.name)}: the import fails ({problem}) and nothing can replace it", [binding.local], at=binding.origin.node)

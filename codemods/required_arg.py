@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import libcst as cst
+import ast
 
-from cdktf_fix.arguments import CallSite
-from cdktf_fix.context import FileContext
+from cdktf_fix.engine.arguments import CallSite
+from cdktf_fix.engine.context import FileContext
+from cdktf_fix.engine.facts import Scope
 from codemods.base import ArgumentCodemod
 
 
@@ -19,14 +20,13 @@ class RequiredArg(ArgumentCodemod):
     )
     safety = "No fix: a finding that names the missing keywords."
 
-    def leave_call(self, ctx: FileContext, call: CallSite, node: cst.Call) -> cst.BaseExpression:
-        if call.info.kind == "struct" and any(a.keyword is None for a in node.args):
-            return node  # a struct called like a resource: struct-as-resource reports it
-        if any(arg.star for arg in node.args):
-            return node  # ``**config`` may carry them
-        given = {arg.keyword.value for arg in node.args if arg.keyword is not None}
+    def check_call(self, ctx: FileContext, call: CallSite, node: ast.Call, scope: Scope) -> None:
+        if call.info.kind == "struct" and node.args:
+            return  # a struct called like a resource: struct-as-resource reports it
+        if any(type(a) is ast.Starred for a in node.args) or any(k.arg is None for k in node.keywords):
+            return  # ``*args`` / ``**config`` may carry them
+        given = {k.arg for k in node.keywords}
         missing = [p.name for p in call.info.params if p.required and p.name not in given]
         if missing:
             plural = "s" if len(missing) > 1 else ""
-            ctx.add_finding(self.id, None, f"{call.info.name} is missing the required keyword{plural} {', '.join(missing)}", missing)
-        return node
+            ctx.finding(self.id, f"{call.info.name} is missing the required keyword{plural} {', '.join(missing)}", missing)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import difflib
 
-import libcst as cst
-
-from cdktf_fix.arguments import CallSite
-from cdktf_fix.context import FileContext
+from cdktf_fix.engine.arguments import CallSite
+from cdktf_fix.engine.context import FileContext
+from cdktf_fix.engine.facts import Scope
 from cdktf_fix.schema.model import name_key
 from codemods.base import ArgumentCodemod
 
@@ -53,17 +53,16 @@ class StructAsResource(ArgumentCodemod):
     )
     safety = "No fix: a finding with the likely resources (their arguments differ)."
 
-    def leave_call(self, ctx: FileContext, call: CallSite, node: cst.Call) -> cst.BaseExpression:
+    def check_call(self, ctx: FileContext, call: CallSite, node: ast.Call, scope: Scope) -> None:
         if call.info.kind != "struct" or call.info.module.split(".")[0] in ("cdktf", "constructs"):
-            return node
-        positional = [a for a in node.args if a.keyword is None and not a.star]
+            return
+        positional = [a for a in node.args if type(a) is not ast.Starred]
         if len(positional) >= 2:
             fields = {p.name for p in call.info.params}
-            foreign = [a.keyword.value for a in node.args if a.keyword is not None and a.keyword.value not in fields]
+            foreign = [k.arg for k in node.keywords if k.arg is not None and k.arg not in fields]
             extra = f"; {', '.join(foreign)} belong to the resource it stands for" if foreign else ""
-            ctx.add_finding(
-                self.id, None,
+            ctx.finding(
+                self.id,
                 f"{call.info.name} is a nested block of another resource, not a resource: it takes no scope and id{extra}",
                 likely_resources(ctx.schema, call.info.name),
             )
-        return node

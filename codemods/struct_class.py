@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
-import libcst as cst
+import ast
+from dataclasses import dataclass
 
-from cdktf_fix.arguments import Site
-from cdktf_fix.context import FileContext
-from cdktf_fix.result import Safety
+from cdktf_fix.engine.arguments import Site
+from cdktf_fix.engine.context import FileContext
+from cdktf_fix.engine.facts import Scope
+from cdktf_fix.engine.result import Safety
 from cdktf_fix.schema.model import struct_of
-from codemods._shared import code_of
 from codemods.base import ArgumentCodemod
+
+
+@dataclass(frozen=True)
+class SetCallee:
+    """``Wrong(...)`` -> ``Right(...)``."""
+
+    name: str
+
+    def apply(self, node):
+        import libcst as cst
+
+        return node.with_changes(func=cst.Name(self.name, lpar=node.func.lpar, rpar=node.func.rpar))
 
 
 class StructClass(ArgumentCodemod):
@@ -26,37 +39,31 @@ class StructClass(ArgumentCodemod):
         "the one class, and the values stay. Otherwise a finding."
     )
 
-    def leave_value(self, ctx: FileContext, site: Site, node: cst.BaseExpression) -> cst.BaseExpression:
-        if not isinstance(node, cst.Call):
-            return node
+    def check_value(self, ctx: FileContext, site: Site, node: ast.expr, scope: Scope) -> None:
+        if type(node) is not ast.Call:
+            return
         struct = struct_of(site.type)
         called = ctx.resolve(node.func)
         if struct is None or called is None or called.qualified == struct:
-            return node
+            return
         expected = ctx.schema.class_by_qualified(struct)
         if expected is None or called.kind not in ("struct", "resource", "data"):
-            return node
-        if any(arg.keyword is None for arg in node.args):
-            ctx.add_finding(self.id, None, f"{site.where} takes a {expected.name} block, not a {called.name} {called.kind}", [expected.qualified])
-            return node
+            return
+        if node.args or any(k.arg is None for k in node.keywords):
+            ctx.finding(self.id, f"{site.where} takes a {expected.name} block, not a {called.name} {called.kind}", [expected.qualified])
+            return
         fields = {p.name for p in expected.params}
-        extra = [a.keyword.value for a in node.args if a.keyword.value not in fields]
+        extra = [k.arg for k in node.keywords if k.arg not in fields]
         if extra:
-            ctx.add_finding(
-                self.id, None,
-                f"{site.where} takes {expected.name}, not {called.name}; {', '.join(extra)} are not fields of {expected.name}",
-                [expected.qualified],
-            )
-            return node
-        callee = ctx.class_reference(expected.qualified)
+            ctx.finding(self.id, f"{site.where} takes {expected.name}, not {called.name}; {', '.join(extra)} are not fields of {expected.name}", [expected.qualified])
+            return
+        callee = ctx.class_reference(expected.qualified, scope)
         if callee is None:
-            ctx.add_finding(self.id, None, f"{site.where} takes {expected.name}, but that name is bound to something else in this file", [expected.qualified])
-            return node
-        old = code_of(node.func)
-        ctx.add_fix(self.id, None, old, callee, f"{site.where} takes {expected.name}, not {called.name}", Safety.SAFE)
-        root = node.func
-        while isinstance(root, cst.Attribute):
-            root = root.value
-        if isinstance(root, cst.Name):
-            ctx.forget_use(root.value)
-        return node.with_changes(func=cst.Name(callee, lpar=node.func.lpar, rpar=node.func.rpar))
+            ctx.finding(self.id, f"{site.where} takes {expected.name}, but that name is bound to something else here", [expected.qualified])
+            return
+        if ctx.fix(self.id, ctx.text(node.func), callee, f"{site.where} takes {expected.name}, not {called.name}", Safety.SAFE, [(node, SetCallee(callee))]):
+            ctx.import_class(expected.qualified, scope)
+            root = node.func
+            while type(root) is ast.Attribute:
+                root = root.value
+            ctx.forget_use(ctx.facts.symbol_of_name(root))

@@ -149,7 +149,7 @@ def main(argv=None) -> int:
     engines = {frozenset(): engine}
 
     def engine_for(packages):
-        return engines.setdefault(packages, Engine(engine.schema, replace(Options(), local_packages=packages)))
+        return engines.setdefault(packages, Engine(engine.schema, replace(Options(), generated_bindings=packages)))
 
     tmp = Path(tempfile.mkdtemp(prefix="cdktf-fix-bench-"))
     try:

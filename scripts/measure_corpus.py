@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cdktf_fix.context import Options  # noqa: E402
+from cdktf_fix.engine.options import Options  # noqa: E402
 from cdktf_fix.engine import Engine  # noqa: E402
 from cdktf_fix.markdown import python_blocks, repair_markdown, text_outside_blocks  # noqa: E402
 from cdktf_fix.schema import load_index  # noqa: E402

@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cdktf_fix.context import Options  # noqa: E402
+from cdktf_fix.engine.options import Options  # noqa: E402
 from cdktf_fix.engine import Engine  # noqa: E402
 from cdktf_fix.schema import load_index  # noqa: E402
 

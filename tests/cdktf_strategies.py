@@ -7,8 +7,11 @@ Construct``, ``from cdktf import TerraformStack, TerraformOutput``, provider imp
 the schema: real classes, every required parameter and up to three optional ones, values of
 the shape the schema declares (strings, also ``r_0.id``, f-strings, ``json.dumps({...})`` and
 triple-quoted JSON; numbers; bools; lists; maps; struct calls nested two deep).  Classes are
-referred to by name, by an alias (``import S3BucketVersioningA as S3BucketVersioning``) or
-through their module (``from cdktf_cdktf_provider_aws import vpc``, ``vpc.Vpc(...)``); a
+referred to by name, by an alias (``import S3BucketVersioningA as S3BucketVersioning``),
+through their module (``from cdktf_cdktf_provider_aws import vpc``, ``vpc.Vpc(...)``) or
+through the package (``import cdktf_cdktf_provider_aws as aws``, ``aws.vpc.Vpc(...)``); blocks
+are struct calls or dicts in the form jsii reads right (Python names in a single block,
+camelCase names in a list of blocks), which correct code may use; a
 construction may sit in a ``for``/``if`` block, bind some values to variables first, and be
 written on one line, with odd spacing, or one argument (or element) per line with comments.
 Filler that a repair must leave alone: comments with unique ``keep-<n>`` markers, blank and
@@ -21,11 +24,12 @@ Failures are injected into the clean model, each one a choice hypothesis can shr
 - name failures (per class used): ``a-suffix`` (the jsii ``A`` suffix dropped or misplaced),
   ``flat-import`` (``from cdktf_cdktf_provider_aws import Vpc``), ``wrong-module`` (a module
   that does not exist, or a real module that does not define the class), ``missing-import``,
-  ``package-alias`` (``import cdktf_cdktf_provider_aws as aws``, then ``aws.vpc.Vpc`` or
-  ``aws.Vpc``);
+  ``package-alias`` (``import cdktf_cdktf_provider_aws as aws``, then ``aws.Vpc``: the class
+  straight from the package, which defines none);
 - argument failures (per keyword, at any depth): ``misspell`` (one character), ``camel``
-  (camelCase keyword), ``snake-dicts`` (a list of blocks given as dicts with snake_case keys),
-  ``dict-for-single`` (a dict with snake_case keys for a single block), ``list-for-single``
+  (camelCase keyword), ``snake-dicts`` (a list of blocks given as dicts with snake_case keys,
+  which jsii drops), ``dict-for-single`` (a dict with jsii camelCase keys for a single block,
+  which ``Struct(**d)`` rejects), ``list-for-single``
   (a one-element list for a single block), ``single-for-list`` (a single struct for a list of
   blocks), ``num-as-str``, ``bool-for-str``, ``str-for-bool`` (literals of the wrong type).
 
@@ -120,6 +124,8 @@ def _spec(module: str, name: str, depth: int) -> Spec | None:
         if p.name not in SKIP_PARAMS and (p.required or p.name not in SKIP_OPTIONAL) and not keyword.iskeyword(p.name)
     ]
     required = tuple(p for p in params if p.required)
+    if len(required) != sum(p.required for p in info.params):
+        return None  # a required parameter the generator leaves out (a struct's own ``provider``)
     if not all(value_ok(p.type, depth) for p in required):
         return None
     optional = tuple(p for p in params if not p.required and value_ok(p.type, depth))
@@ -360,13 +366,30 @@ def _walk_value(value):
             yield from _walk_value(item)
 
 
-def _as_dicts(value):
-    """The value with every struct call turned into a dict with snake_case keys (a call without
-    keywords stays a call: an empty dict has no key jsii could drop)."""
+def _as_dicts(value, camel: bool = False):
+    """The value with every struct call turned into a dict with snake_case keys, or jsii's
+    camelCase names (a call without keywords stays a call: an empty dict has no key jsii could
+    drop)."""
     if isinstance(value, CallV) and value.kwargs:
-        return DictV([(q(kw.param.name), _as_dicts(kw.value)) for kw in value.kwargs])
+        return DictV([(q(_jsii_name(value.spec, kw.param.name) if camel else kw.param.name), _as_dicts(kw.value, camel)) for kw in value.kwargs])
     if isinstance(value, ListV):
-        return ListV([_as_dicts(item) for item in value.items])
+        return ListV([_as_dicts(item, camel) for item in value.items])
+    return value
+
+
+def _jsii_name(spec: Spec, field: str) -> str:
+    info = SCHEMA.class_by_qualified(spec.qualified)
+    return (info.mapping.get(field) if info is not None else None) or _camel(field)
+
+
+def _as_correct_dicts(value, raw: bool):
+    """The value with its struct calls written as the dicts jsii reads right: Python names where
+    the dict becomes the struct through ``Struct(**d)`` (a single block), jsii camelCase names
+    where it goes to jsii as it is (in a list of blocks, and anywhere under such a dict)."""
+    if isinstance(value, CallV) and value.kwargs and value.spec.kind == "struct":
+        return DictV([(q(_jsii_name(value.spec, kw.param.name) if raw else kw.param.name), _as_correct_dicts(kw.value, raw)) for kw in value.kwargs])
+    if isinstance(value, ListV):
+        return ListV([_as_correct_dicts(item, True) for item in value.items])
     return value
 
 
@@ -401,7 +424,7 @@ def arg_failure_options(call: CallV, kw: Kw) -> list[str]:
         options += ["snake-dicts", "single-for-list"]
     if _struct_target(t) and isinstance(value, CallV):
         options.append("list-for-single")
-        if value.kwargs:
+        if value.kwargs and any("_" in kw.param.name.strip("_") for kw in value.kwargs):
             options.append("dict-for-single")
     if isinstance(value, Lit):
         if t == "number" and value.text.isdigit():
@@ -436,8 +459,10 @@ def inject_arg_failure(draw, call: CallV, kw: Kw, kind: str) -> bool:
         kw.written = _camel(kw.param.name)
         if kw.written in taken:
             return False
-    elif kind in ("snake-dicts", "dict-for-single"):
+    elif kind == "snake-dicts":
         kw.value = _as_dicts(kw.value)
+    elif kind == "dict-for-single":
+        kw.value = _as_dicts(kw.value, camel=True)
     elif kind == "single-for-list":
         kw.value = kw.value.items[0]
     elif kind == "list-for-single":
@@ -639,15 +664,23 @@ def stacks(
         if var:
             refs.append(var)
 
+    # -- blocks written as dicts in the form jsii reads right (correct code, left as it is) ------------
+    for c in constructions:
+        for kw in c.call.kwargs:
+            if isinstance(kw.value, (CallV, ListV)) and _struct_target(kw.param.type) and draw(st.integers(0, 2)) == 0:
+                kw.value = _as_correct_dicts(kw.value, False)
+
     # -- how each class is referred to ----------------------------------------------------------------
     names: dict[str, Naming] = {}
     locals_taken = set(used_names)
     for qualified in sorted(used_names.values()):
         module, _, name = qualified.rpartition(".")
-        mode = pick(draw, ["plain", "plain", "plain", "alias", "module"])
-        if mode == "module" and (qualified == PROVIDER_SPEC.qualified or keyword.iskeyword(_short(module))):
+        mode = pick(draw, ["plain", "plain", "plain", "alias", "module", "package"])
+        if mode in ("module", "package") and (qualified == PROVIDER_SPEC.qualified or keyword.iskeyword(_short(module))):
             mode = "plain"
         naming = Naming(qualified, mode)
+        if mode == "package":  # ``import cdktf_cdktf_provider_aws as aws``, then ``aws.module.Name``: valid
+            naming.written, naming.source = f"aws.{_short(module)}.{name}", None
         if mode == "alias":
             choices = [name + "Cls"] + [v for v in a_suffix_names(module, name)[:1]]
             alias = pick(draw, choices)
@@ -693,7 +726,7 @@ def stacks(
             elif kind == "package-alias":
                 short = _short(module)
                 naming.mode, naming.source = "package", None
-                naming.written = f"aws.{short}.{name}" if draw(st.booleans()) else f"aws.{name}"
+                naming.written = f"aws.{name}"  # the class straight from the package (``aws.vpc.Vpc`` is valid)
             elif kind == "wrong-module":
                 others = sorted({q_.rpartition(".")[0] for q_ in used_names.values()} - {module})
                 short = _short(module)
@@ -811,8 +844,9 @@ def stacks(
 
 def name_failure_applies(kind: str, qualified: str, mode: str) -> bool:
     module, _, name = qualified.rpartition(".")
-    if mode == "module":
-        # ``module.Wrong`` is neither fixed nor reported (test_wrong_class_of_module_alias_is_fixed)
+    if mode == "module":  # ``s3_bucket_versioning.S3BucketVersioning``: the class read through its module
+        return kind == "a-suffix" and bool(a_suffix_names(module, name))
+    if mode == "package":  # ``aws.s3_bucket.S3Bucket`` is valid code
         return False
     if kind == "a-suffix":
         return bool(a_suffix_names(module, name))

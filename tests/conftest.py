@@ -25,7 +25,7 @@ def engine(schema):
 @pytest.fixture
 def repair(schema):
     """Repair a source string with the given options; returns the RepairResult."""
-    from cdktf_fix.context import Options
+    from cdktf_fix.engine.options import Options
     from cdktf_fix.engine import Engine
 
     def run(source: str, **options):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from cdktf_fix.arguments import match_field
+from cdktf_fix.engine.arguments import match_field
 from codemods.kwarg_name import keyword_renames
 
 HEAD = "from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import S3BucketLifecycleConfiguration\n"
@@ -37,24 +37,28 @@ def test_variable_used_twice_with_different_types_is_left_alone(repair):
     source = HEAD + (
         "from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket\n"
         "def f(self):\n"
-        "    shared = {'days': 30}\n"
-        "    S3BucketLifecycleConfiguration(self, 'a', bucket='b', rule=[{'id': 'x', 'status': 'Enabled', 'expiration': [shared]}])\n"
+        "    shared = {'noncurrent_days': 30}\n"
+        "    S3BucketLifecycleConfiguration(self, 'a', bucket='b', rule=[{'id': 'x', 'status': 'Enabled', 'noncurrent_version_expiration': [shared]}])\n"
         "    S3Bucket(self, 'b', tags=shared)\n"
     )
     result = repair(source)
-    assert "shared = {'days': 30}" in result.new_source
+    assert "shared = {'noncurrent_days': 30}" in result.new_source
     assert "S3BucketLifecycleConfigurationRule(" in result.new_source
 
 
 def test_variable_rebound_or_mutated_is_left_alone(repair):
+    literal = "rules = [{'id': 'x', 'status': 'Enabled', 'noncurrent_version_expiration': []}]"
     for extra in ("    rules.append({'id': 'y', 'status': 'Enabled'})\n", "    rules = rules + []\n"):
         source = HEAD + (
             "def f(self):\n"
-            "    rules = [{'id': 'x', 'status': 'Enabled'}]\n" + extra +
+            f"    {literal}\n" + extra +
             "    S3BucketLifecycleConfiguration(self, 'a', bucket='b', rule=rules)\n"
         )
         result = repair(source)
-        assert "rules = [{'id': 'x', 'status': 'Enabled'}]" in result.new_source, extra
+        assert literal in result.new_source, extra
+    # bound once and passed once: the literal is converted where it is bound
+    source = HEAD + f"def f(self):\n    {literal}\n    S3BucketLifecycleConfiguration(self, 'a', bucket='b', rule=rules)\n"
+    assert "rules = [S3BucketLifecycleConfigurationRule(" in repair(source).new_source
 
 
 def test_spread_and_computed_keys_leave_the_dict(repair):
@@ -70,7 +74,7 @@ def test_ambiguous_key_is_an_unsafe_pick(repair):
     source = HEAD + "S3BucketLifecycleConfiguration(None, 'a', bucket='b', rule=[{'id': 'x', 'status': 'Enabled', 'noncurrent_version': []}])\n"
     safe = repair(source)
     assert safe.new_source == source
-    assert any("noncurrent_version" in f.message for f in safe.findings)
+    assert [(f.safety.value, f.applied) for f in safe.fixes if "noncurrent_version" in f.old] == [("unsafe", False)]
     unsafe = repair(source, unsafe_fixes=True)
     assert "noncurrent_version_expiration=[]" in unsafe.new_source
     assert any(f.safety.value == "unsafe" and f.applied for f in unsafe.fixes)
@@ -87,7 +91,7 @@ def test_argument_codemods_never_touch_unknown_calls(repair):
 
 
 def test_report_lines_point_at_the_call_or_block(repair):
-    source = HEAD + "\n\n" + "S3BucketLifecycleConfiguration(\n    None, 'a', bucket='b',\n    rule=[{'id': 'x', 'status': 'Enabled', 'expiration': {'days': 1}}],\n)\n"
+    source = HEAD + "\n\n" + "S3BucketLifecycleConfiguration(\n    None, 'a', bucket='b',\n    rule=[{'id': 'x', 'status': 'Enabled', 'noncurrent_version_expiration': {'noncurrent_days': 1}}],\n)\n"
     result = repair(source)
     lines = {f.codemod: f.line for f in result.fixes}
     assert lines["nested-block-struct"] == 6

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from cdktf_fix.batch import BatchError, batch_folder, batch_jsonl
 from cdktf_fix.cli import app
-from cdktf_fix.context import Options
+from cdktf_fix.engine.options import Options
 
 BAD = "from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioning\nS3BucketVersioning(None, 'v', bucket='b', versioning_configuration=c)\n"
 GOOD = BAD.replace("S3BucketVersioning", "S3BucketVersioningA")

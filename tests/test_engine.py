@@ -7,9 +7,9 @@ import re
 import libcst as cst
 
 from cdktf_fix import repair_source
-from cdktf_fix.context import Options
+from cdktf_fix.engine.options import Options
 from cdktf_fix.engine import Engine
-from cdktf_fix.result import Status
+from cdktf_fix.engine.result import Status
 from codemods.base import Codemod
 
 SEED = """\
@@ -101,7 +101,7 @@ def test_select_and_ignore(repair):
 def test_generated_bindings_beside_the_project_are_respected(repair):
     source = "from imports.aws import Vpc\nVpc(None, 'v')\n"
     assert repair(source).changed
-    assert repair(source, local_packages=frozenset({"imports"})).new_source == source
+    assert repair(source, generated_bindings=frozenset({"aws"})).new_source == source
 
 
 def test_imports_inside_functions_and_future(engine):
@@ -129,12 +129,20 @@ def test_star_import_disables_missing_import(engine):
 
 
 class _Flip(Codemod):
+    """Renames the versioning class to its other spelling every round: never converges."""
+
     id = "flip"
     summary = why = safety = "test"
 
-    def run(self, ctx, tree):
-        ctx.changed = True  # claims a change every time: never converges
-        return tree
+    def check(self, ctx):
+        from cdktf_fix.engine.result import Safety
+
+        for binding in ctx.imports.live():
+            if binding.name in ("S3BucketVersioning", "S3BucketVersioningA"):
+                other = "S3BucketVersioningA" if binding.name == "S3BucketVersioning" else "S3BucketVersioning"
+                edits = ctx.rename_edits(binding.origin.symbol, other)
+                if ctx.fix(self.id, binding.name, other, "flip", Safety.SAFE, edits, at=binding.origin.node):
+                    binding.name = binding.local = other
 
 
 def test_non_convergence_leaves_the_file_alone(schema):

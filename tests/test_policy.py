@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 
 from cdktf_fix.config import ConfigError, find_config, load_config
-from cdktf_fix.suppression import find_suppressions
+from cdktf_fix.engine.suppression import find_suppressions
 from codemods import BY_ID
 
 IMPORT = "from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioning\n"
 USE = "S3BucketVersioning(self, 'v', bucket='b', versioning_configuration={'status': 'Enabled'})\n"
 LIFECYCLE = (
     "from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import S3BucketLifecycleConfiguration\n"
-    "S3BucketLifecycleConfiguration(self, 'l', bucket='b', rule=[{'id': 'a', 'status': 'Enabled'}])COMMENT\n"
+    "S3BucketLifecycleConfiguration(self, 'l', bucket='b', rule=[{'id': 'a', 'status': 'Enabled', 'noncurrent_version_expiration': []}])COMMENT\n"
 )
 
 

@@ -6,18 +6,20 @@ applies unsafe fixes too:
 1. no crash: a status in {unchanged, changed, skipped, error}, ``error`` only for a module
    that does not parse, and then the source comes back as it was;
 2. the output parses (libcst, ``ast``, and the compiler's checks after parsing);
-3. idempotence: repairing the output again changes nothing;
+3. one run reaches the fixed point: repairing the output again changes nothing, and reports
+   exactly the findings and unsafe fixes the first run left;
 4. text outside the edits is unchanged: comments, docstrings, unrelated statements, blank
    lines, indentation, line endings; only imports and constructions holding a failure change;
 5. clean code comes back byte-identical, with no fix and no finding;
-6. the failures the engine fixes safely (A suffix, flat import, package alias, snake_case dicts
-   in a list of blocks) are gone: every imported provider name exists where it is imported from.
+6. the failures the engine fixes safely (A suffix, also behind a module import, flat import,
+   a class straight from the package alias, snake_case dicts in a list of blocks) are gone:
+   every imported provider name exists where it is imported from, and no dict jsii reads as
+   it is keeps a key it would drop.
 
 The runs are derandomized and keep no example database: CI sees the same examples every time
 and nothing is written to the repository.  ``CDKTF_FIX_PROPERTY_SCALE=10`` runs ten times as
-many examples (a deeper local run).  The minimal counterexamples found while writing these
-tests are at the end, as strict xfails; the strategies steer clear of them so that the
-properties keep guarding everything else.
+many examples (a deeper run: ``.ci/properties``).  The minimal counterexamples the
+properties found are at the end, as plain tests.
 """
 
 from __future__ import annotations
@@ -33,9 +35,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cdktf_fix.context import Options
+from cdktf_fix.engine.options import Options
 from cdktf_fix.engine import Engine
-from cdktf_fix.result import Status
+from cdktf_fix.engine.result import Status
 from cdktf_fix.schema.model import PROVIDER_PACKAGE
 from cdktf_strategies import Stack, clean_stacks, safe_failure_stacks, stacks, truncated_sources
 
@@ -124,6 +126,11 @@ def test_repair_is_idempotent(engines, stack, unsafe):
     twice = engine.repair(once.new_source)
     assert twice.new_source == once.new_source
     assert not applied(twice), applied(twice)
+    # the fixed point: checking the output reports exactly what the repair left
+    def left(result):
+        return sorted((f.codemod, f.message) for f in [*result.findings, *(f for f in result.fixes if not f.applied)])
+
+    assert left(twice) == left(once)
 
 
 # 4. text outside edits is unchanged -------------------------------------------------------------
@@ -212,21 +219,40 @@ def test_safe_failures_are_fixed(engines, schema, stack):
                 imported.add(alias.name)
                 bound.add(alias.asname or alias.name)
     names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    attributes = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
     for wrong in stack.wrong_imports:
         assert wrong not in imported, f"{wrong} still imported"
     for wrong in stack.wrong_refs:
-        assert wrong not in names, f"{wrong} still used"
-    # no alias of the package is left (``aws.vpc.Vpc``)
-    assert "aws" not in names and PROVIDER_PACKAGE not in names
+        assert wrong not in names | attributes, f"{wrong} still used"
+    # the package alias reads classes through their modules (``aws.vpc.Vpc``), never ``aws.Vpc``
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "aws":
+            module = f"{PROVIDER_PACKAGE}.{node.attr}"
+            assert schema.has_module(module), f"aws.{node.attr} is no module"
     # every provider class the code uses is imported
     used = {n for n in names if n[:1].isupper()} - {"Construct", "TerraformStack", "TerraformOutput"}
     assert used <= bound, f"not imported: {used - bound}"
-    # no list of dicts is left (outside json.dumps the generator writes dicts only for maps, never in lists)
+    # no dict in a list of blocks (or under one) keeps a snake_case key jsii would drop (outside
+    # json.dumps, the generator writes dicts in lists only for blocks)
     inside = _inside_json_dumps(tree)
     for node in ast.walk(tree):
         if isinstance(node, ast.List) and id(node) not in inside:
-            assert not any(isinstance(e, ast.Dict) for e in node.elts), ast.unparse(node)
+            for key in _raw_keys(node):
+                assert "_" not in key.strip("_"), f"{key!r} in {ast.unparse(node)}"
     assert not result.findings, result.findings
+
+
+def _raw_keys(node: ast.AST):
+    """The keys of the dicts jsii takes as they are: in a list, and under such a dict (not under
+    a call, whose keywords are Python names)."""
+    if isinstance(node, ast.List):
+        for element in node.elts:
+            yield from _raw_keys(element)
+    elif isinstance(node, ast.Dict):
+        for key, value in zip(node.keys, node.values):
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                yield key.value
+            yield from _raw_keys(value)
 
 
 # minimal counterexamples (bugs found by the properties above; the strategies avoid them) ------------
@@ -251,17 +277,11 @@ MODULE_ATTRIBUTE = (
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "property 6: a missing A suffix behind a module alias is neither fixed nor reported: "
-        f"{MODULE_ATTRIBUTE!r} comes back unchanged, with no fix and no finding (also with unsafe "
-        "fixes, and for any wrong class name: 'vpc.Vpcc')"
-    ),
-)
 def test_wrong_class_of_module_alias_is_fixed(engines):
+    """Found by property 6 (once a strict xfail): a wrong class read through a valid module import."""
     result = engines[False].repair(MODULE_ATTRIBUTE)
     assert "s3_bucket_versioning.S3BucketVersioningA(" in result.new_source
+    assert [f.codemod for f in result.fixes if f.applied] == ["class-name"]
 
 
 TRAILING_BLANK_LINES = "from cdktf_cdktf_provider_aws import Vpc\n\n  \n"

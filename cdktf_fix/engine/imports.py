@@ -18,7 +18,7 @@ from collections import defaultdict
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
-from cdktf_fix.context import ImportBinding
+from cdktf_fix.engine.context import ImportBinding
 
 LINE_LENGTH = 88
 
@@ -89,6 +89,15 @@ def file_line_length(tree: cst.Module) -> int:
 
 
 class _Plan:
+    """Which import statements change, and where moved and added names go.
+
+    A name whose module changed goes to a statement for its new module in the same scope that
+    comes before it (merge), else to a new statement in its old statement's place; names moved
+    out of one statement share the new statements.  A name the same scope already imports
+    unchanged is dropped.  Added names (no old statement) join a module-level statement for
+    their module, else go after the last top-level import.
+    """
+
     def __init__(self, bindings: list[ImportBinding]) -> None:
         self.by_statement: dict[int, list[ImportBinding]] = defaultdict(list)
         self.statement_module: dict[int, str] = {}
@@ -97,39 +106,39 @@ class _Plan:
                 self.by_statement[b.origin.statement].append(b)
                 self.statement_module[b.origin.statement] = b.origin.module
         self.changed_statements = {s for s, bs in self.by_statement.items() if any(b.changed for b in bs)}
-        # statements whose module keeps at least one name: new names for that module join them
-        self.merge_target: dict[str, int] = {}
+        # statements whose module keeps at least one name, by (scope, module): new names join them
+        merge_target: dict[tuple[int, str], int] = {}
         for statement, bs in sorted(self.by_statement.items()):
             module = self.statement_module[statement]
             if isinstance(bs[0].origin.node, (cst.ImportFrom, ast.ImportFrom)) and any(not b.removed and b.module == module for b in bs):
-                self.merge_target.setdefault(module, statement)
+                merge_target.setdefault((id(bs[0].scope), module), statement)
         self.appends: dict[int, list[cst.ImportAlias]] = defaultdict(list)
         self.new_after: dict[int, dict[str, list[cst.ImportAlias]]] = defaultdict(dict)
         self.unanchored: dict[str, list[cst.ImportAlias]] = {}
-        present = {(b.module, b.name, b.local) for b in bindings if b.origin is not None and not b.removed and not b.changed}
-        seen = set(present)
-        new_statement: dict[str, int] = {}
+        seen = {(id(b.scope), b.module, b.name, b.local) for b in bindings if b.origin is not None and not b.removed and not b.changed}
+        written: dict[tuple[int, str], int] = {}  # (scope, module) -> the first new statement for it
         for b in bindings:
             if b.removed or not b.changed or b.name is None:
                 continue
             if b.origin is not None and b.module == b.origin.module:
                 continue  # renamed in place
-            key = (b.module, b.name, b.local)
+            origin = b.origin.statement if b.origin is not None else b.anchor
+            key = (id(b.scope), b.module, b.name, b.local)
             if key in seen:
                 continue
             seen.add(key)
             alias = _alias(b.name, b.local)
-            if b.module in self.merge_target:
-                self.appends[self.merge_target[b.module]].append(alias)
-                self.changed_statements.add(self.merge_target[b.module])
-            elif b.module in new_statement:
-                # a statement is being written for this module already: join it
-                self.new_after[new_statement[b.module]][b.module].append(alias)
-            elif b.origin is not None or b.anchor is not None:
-                anchor = b.origin.statement if b.origin is not None else b.anchor
-                self.new_after[anchor].setdefault(b.module, []).append(alias)
-                self.changed_statements.add(anchor)
-                new_statement[b.module] = anchor
+            target = merge_target.get((id(b.scope), b.module))
+            if target is not None and (origin is None or target < origin):
+                self.appends[target].append(alias)
+                self.changed_statements.add(target)
+            elif origin is not None:
+                self.new_after[origin].setdefault(b.module, []).append(alias)
+                self.changed_statements.add(origin)
+                written.setdefault((id(b.scope), b.module), origin)
+            elif (id(b.scope), b.module) in written:
+                # an added name joins a statement being written for its module
+                self.new_after[written[(id(b.scope), b.module)]][b.module].append(alias)
             else:
                 self.unanchored.setdefault(b.module, []).append(alias)
 

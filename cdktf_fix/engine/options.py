@@ -8,9 +8,9 @@ from dataclasses import dataclass
 @dataclass
 class Options:
     unsafe_fixes: bool = False
-    # top-level module names that are real local packages beside the file (``imports`` when
-    # ``cdktf get`` generated ``imports/aws``): their imports are left alone
-    local_packages: frozenset[str] = frozenset()
+    # providers whose bindings ``cdktf get`` generates for the project (``imports.<p>``: its
+    # cdktf.json lists them, or ``imports/<p>`` exists): their imports are left alone
+    generated_bindings: frozenset[str] = frozenset()
     select: frozenset[str] | None = None
     ignore: frozenset[str] = frozenset()
     max_iterations: int = 8
