@@ -44,25 +44,39 @@ def binding_problem(ctx: FileContext, binding: ImportBinding) -> str | None:
 
 def broken_groups(ctx: FileContext, problems: frozenset[str] | set[str]) -> list[list[ImportBinding]]:
     """Live import bindings with one of ``problems``, a group per symbol and import (a name
-    imported twice the same way is fixed the same way twice).  A ``try``/``except ImportError`` shim
-    in which one import of the name works is left alone; when none works, only the first
-    branch is fixed."""
+    imported twice the same way is fixed the same way twice).
+
+    A ``try``/``except ImportError`` shim is judged whole: an import in its body that fails is
+    fine when a fallback in its handler imports the name; when none does, the body's import is
+    fixed.  Fallback imports are never touched (they are meant for other versions).
+    """
     groups: dict[int, list[ImportBinding]] = {}
     for binding in ctx.imports.live():
-        if binding.origin is None:
+        origin = binding.origin
+        if origin is None or origin.guard == "fallback":
             continue
-        groups.setdefault(id(binding.origin.symbol), []).append(binding)
+        groups.setdefault(id(origin.symbol), []).append(binding)
     found = []
     for bindings in groups.values():
-        if any(b.origin.guard == "shim" for b in bindings):
-            if any(binding_problem(ctx, b) is None for b in bindings):
-                continue  # the shim works: one of its branches imports the name
-            bindings = bindings[:1]
         same: dict[tuple, list[ImportBinding]] = {}
         for binding in bindings:
             same.setdefault((binding.module, binding.name), []).append(binding)
-        found += [group for group in same.values() if binding_problem(ctx, group[0]) in problems]
+        for group in same.values():
+            if binding_problem(ctx, group[0]) in problems and not _shim_works(ctx, group[0]):
+                found.append(group)
     return found
+
+
+def _shim_works(ctx: FileContext, binding: ImportBinding) -> bool:
+    """An import in a shim's body whose name a fallback of the same shim imports."""
+    origin = binding.origin
+    if origin.guard != "shim":
+        return False
+    return any(
+        b.origin is not None and b.origin.guard == "fallback" and b.origin.shim is origin.shim and b.local == binding.local
+        and binding_problem(ctx, b) is None
+        for b in ctx.imports.live()
+    )
 
 
 def retarget(ctx: FileContext, codemod: str, bindings: list[ImportBinding], module: str, name: str, message: str, safety: Safety) -> bool:
@@ -77,7 +91,7 @@ def retarget(ctx: FileContext, codemod: str, bindings: list[ImportBinding], modu
         symbol = first.origin.symbol if first.origin else None
         others = [b for b in ctx.imports.of_symbol(symbol) if b not in bindings]
         scopes = {symbol.scope, *(o.scope for o in (*symbol.loads, *symbol.stores))} if symbol else set()
-        shimmed = all(b.origin is not None and b.origin.guard == "shim" for b in others)
+        shimmed = all(b.origin is not None and b.origin.guard == "fallback" for b in others)
         if symbol is None or not (symbol.only_imports or shimmed) or (others and not shimmed) or any(ctx.taken(new_local, s, (module, name)) for s in scopes):
             ctx.imports.handled.add(id(first))
             ctx.finding(codemod, f"{old} should be {new}, but {new_local} is already bound in this file", [new], at=node)

@@ -23,6 +23,9 @@ def test_fixtures_exist_for_every_codemod():
     covered = {case.parent.name for case in CASES}
     assert set(BY_ID) <= covered, f"codemods without fixtures: {set(BY_ID) - covered}"
     assert covered <= set(BY_ID), f"fixture folders that name no codemod: {covered - set(BY_ID)}"
+    # and with an ``unchanged-*`` case: correct code it must leave byte-identical
+    unchanged = {case.parent.name for case in CASES if case.name.startswith("unchanged-")}
+    assert set(BY_ID) <= unchanged, f"codemods without an unchanged-* fixture: {set(BY_ID) - unchanged}"
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.parent.name}/{c.name}" for c in CASES])
@@ -45,8 +48,12 @@ def test_fixture(case: Path, repair):
     findings = [{"codemod": f.codemod, "line": f.line, "suggestions": f.suggestions[:1]} for f in result.findings]
     assert fixes == record["fixes"]
     assert findings == record["findings"]
-    # the case exercises the codemod its folder names
-    assert case.parent.name in {f["codemod"] for f in fixes} | {f["codemod"] for f in findings}
+    if case.name.startswith("unchanged-"):
+        # correct code: byte-identical, nothing to fix or report
+        assert result.new_source == source and not fixes and not findings
+    else:
+        # the case exercises the codemod its folder names
+        assert case.parent.name in {f["codemod"] for f in fixes} | {f["codemod"] for f in findings}
     # every finding comes with suggestions
     assert all(f.suggestions for f in result.findings)
 

@@ -91,7 +91,10 @@ class Binding:
     aliased: bool  # written with ``as``
     node: ast.Import | ast.ImportFrom
     scope: Scope  # where the import statement is
-    guard: str | None = None  # "shim" (try/except ImportError) or "type-checking"
+    # "shim": in the body of a ``try`` whose handler catches ImportError; "fallback": in that
+    # handler; "type-checking": under ``if TYPE_CHECKING:``
+    guard: str | None = None
+    shim: ast.Try | None = None  # the ``try`` statement of a shim or fallback import
     symbol: Symbol | None = None
 
 
@@ -368,15 +371,14 @@ class _Walker:
                     self.bind(scope, node.rest)
             elif kind is ast.Try or kind is getattr(ast, "TryStar", None):
                 shim = any(_catches_import_error(h) for h in node.handlers)
-                inner_guard = "shim" if shim else guard
                 for child in reversed(node.finalbody):
                     push((child, scope, statement, guard, False))
                 for child in reversed(node.orelse):
                     push((child, scope, statement, guard, False))
                 for handler in reversed(node.handlers):
-                    push((handler, scope, statement, inner_guard if _catches_import_error(handler) else guard, False))
+                    push((handler, scope, statement, ("fallback", node) if _catches_import_error(handler) else guard, False))
                 for child in reversed(node.body):
-                    push((child, scope, statement, inner_guard, False))
+                    push((child, scope, statement, ("shim", node) if shim else guard, False))
                 continue
             elif kind is ast.If and _is_type_checking(node.test):
                 for child in reversed(node.orelse):
@@ -426,6 +428,7 @@ class _Walker:
         push((node.generators[0].iter, scope, statement, guard, False))
 
     def imports(self, node, scope: Scope, guard) -> None:
+        guard, shim = guard if isinstance(guard, tuple) else (guard, None)
         facts = self.facts
         ordinal = facts.import_count
         facts.import_count += 1
@@ -439,13 +442,13 @@ class _Walker:
                 local = alias.asname or alias.name
                 self.bind(scope, local)
                 if schema:
-                    facts.bindings.append(Binding(ordinal, module, alias.name, local, alias.asname is not None, node, scope, guard))
+                    facts.bindings.append(Binding(ordinal, module, alias.name, local, alias.asname is not None, node, scope, guard, shim))
             return
         for alias in node.names:
             local = alias.asname or alias.name.split(".")[0]
             self.bind(scope, local)
             if is_schema_module(alias.name) and alias.name.startswith((PROVIDER_PACKAGE, "imports.aws")):
-                facts.bindings.append(Binding(ordinal, alias.name, None, local, alias.asname is not None, node, scope, guard))
+                facts.bindings.append(Binding(ordinal, alias.name, None, local, alias.asname is not None, node, scope, guard, shim))
 
     def finish(self) -> FileFacts:
         facts = self.facts
