@@ -51,8 +51,6 @@ class PlainPath:
     """``TerraformAsset(..., path=P, ...).path`` -> ``P``."""
 
     def apply(self, node):
-        import libcst as cst
-
         call = node.value
         path = None
         for arg in call.args:

@@ -16,9 +16,10 @@ applies unsafe fixes too:
    every imported provider name exists where it is imported from, and no dict jsii reads as
    it is keeps a key it would drop.
 
-The runs are derandomized and keep no example database: CI sees the same examples every time
-and nothing is written to the repository.  ``CDKTF_FIX_PROPERTY_SCALE=10`` runs ten times as
-many examples (a deeper run: ``.ci/properties``).  The minimal counterexamples the
+The runs are derandomized and keep no example database: with the pinned hypothesis
+(``constraints.txt``) CI sees the same examples every time, and nothing is written to the
+repository.  ``.ci/properties`` keeps hunting: ten times as many examples
+(``CDKTF_FIX_PROPERTY_SCALE``), random ones (``CDKTF_FIX_PROPERTY_RANDOM=1``), the newest hypothesis.  The minimal counterexamples the
 properties found are at the end, as plain tests.
 """
 
@@ -45,16 +46,18 @@ from cdktf_strategies import Stack, clean_stacks, safe_failure_stacks, stacks, t
 # database (read when the first test runs): keep that out of the repository
 os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(tempfile.gettempdir(), "cdktf-fix-hypothesis"))
 SCALE = float(os.environ.get("CDKTF_FIX_PROPERTY_SCALE", "1"))
+RANDOM = os.environ.get("CDKTF_FIX_PROPERTY_RANDOM") == "1"  # .ci/properties: new examples every run
 
 
 def examples(n: int) -> settings:
-    """Settings of one property: ``n`` examples (times the scale), reproducible, no database."""
+    """Settings of one property: ``n`` examples (times the scale), reproducible (unless the
+    hunting job asks for random ones), no database."""
     return settings(
         max_examples=max(1, int(n * SCALE)),
-        derandomize=True,
+        derandomize=not RANDOM,
         database=None,
         deadline=None,
-        print_blob=False,
+        print_blob=RANDOM,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
     )
 

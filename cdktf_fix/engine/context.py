@@ -14,10 +14,10 @@ in three places, one per concern:
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from collections import Counter
 
-from cdktf_fix.engine.facts import Binding, FileFacts, Occurrence, Scope, Symbol, ast_chain
+from cdktf_fix.engine.facts import Binding, FileFacts, Scope, Symbol, ast_chain
 from cdktf_fix.engine.lines import split_lines
 from cdktf_fix.engine.options import Options
 from cdktf_fix.engine.result import Finding, Fix, Safety
@@ -174,8 +174,9 @@ class FileContext:
         """``imports.<p>`` that ``cdktf get`` generates for this project: never touched."""
         if not module.startswith("imports"):
             return False
+        generated = self.options.generated_bindings
         parts = module.split(".")
-        return len(parts) > 1 and parts[1] in self.options.generated_bindings
+        return "*" in generated or (len(parts) > 1 and parts[1] in generated)
 
     def resolve(self, func: ast.expr) -> ClassInfo | None:
         """The schema class a callee expression names, through the symbols' import bindings."""

@@ -182,13 +182,3 @@ def fingerprint(node: ast.AST, kind: str) -> object:
     if kind == "annstr":
         return node.value if type(node) is ast.Constant else None
     return None
-
-
-def statement_units(body: list[ast.stmt], parents: dict[int, ast.stmt | None], unit: ast.stmt) -> list[ast.stmt]:
-    """``unit`` and the statements around it, innermost first."""
-    found = []
-    current: ast.stmt | None = unit
-    while current is not None:
-        found.append(current)
-        current = parents.get(id(current))
-    return found
