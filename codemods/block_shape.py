@@ -58,8 +58,9 @@ class BlockShape(ArgumentCodemod):
         "field is that map (default_tags={'Env': 'dev'}) are moved inside it."
     )
     safety = (
-        "Safe: the field's declared shape decides, and the block is kept as written. A list of "
-        "several blocks for a single-block field is a finding."
+        "Safe: the field's declared shape decides, and the block is kept as written. Moving map "
+        "entries that include a ** spread inside the struct is unsafe (the spread may be the "
+        "block itself). A list of several blocks for a single-block field is a finding."
     )
 
     def check_value(self, ctx: FileContext, site: Site, node: ast.expr, scope: Scope) -> None:
@@ -74,7 +75,13 @@ class BlockShape(ArgumentCodemod):
                 return
             field = info.params[0].name
             new = f"[{info.name}({field}={{...}})]" if shape == "list" else f"{info.name}({field}={{...}})"
-            if ctx.fix(self.id, "{...}", new, f"{site.where}: the entries belong in {info.name}.{field}", Safety.SAFE, [(node, Wrap(callee, field, shape == "list"))]):
+            # a ``**spread`` may hold the block already ({"tags": {...}}): then moving it inside is wrong
+            spread = None in node.keys
+            safety = Safety.UNSAFE if spread else Safety.SAFE
+            why = f"{site.where}: the entries belong in {info.name}.{field}" + (" (unless the ** spread holds the block itself)" if spread else "")
+            keys = [k.value for k in node.keys if type(k) is ast.Constant][:3]
+            old = "{" + ", ".join([repr(k) for k in keys] + (["**..."] if spread else [])) + (", ...}" if len(node.keys) > 3 else "}")
+            if ctx.fix(self.id, old, new, why, safety, [(node, Wrap(callee, field, shape == "list"))]):
                 ctx.import_class(info.qualified, scope)
             return
         if shape == "list" and self._single_block(ctx, node, info):

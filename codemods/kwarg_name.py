@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from cdktf_fix.engine.arguments import CallSite, match_field
+from cdktf_fix.engine.arguments import CallSite, Match, match_field, value_fits
 from cdktf_fix.engine.context import FileContext
 from cdktf_fix.engine.facts import Scope
 from cdktf_fix.engine.result import Safety
@@ -100,6 +100,11 @@ class KwargName(ArgumentCodemod):
         if entry is not None and entry["to"] not in taken:
             return self._from_table(ctx, info, keyword, entry)
         match = match_field(info, written, taken)
+        if match.how == "near" and not value_fits(keyword.value, info.param(match.field).type):
+            match = Match(None, "none", match.candidates)  # a close name whose field takes another kind of value
+        if match.how == "ambiguous":
+            fitting = [c for c in match.candidates if value_fits(keyword.value, info.param(c).type)]
+            match = Match(fitting[0], "near", tuple(fitting)) if len(fitting) == 1 else match if fitting else Match(None, "none", match.candidates)
         if match.how in ("spelling", "near"):
             return self._applied(ctx, info, keyword, match.field, None, Safety.SAFE, "the field the schema declares")
         if match.how == "ambiguous":

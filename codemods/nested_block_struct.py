@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from cdktf_fix.engine.arguments import Site, dict_struct, match_field, string_keys
+from cdktf_fix.engine.arguments import Site, dict_struct, match_field, string_keys, value_fits
 from cdktf_fix.engine.context import FileContext
 from cdktf_fix.engine.facts import Scope
 from cdktf_fix.engine.result import Safety
@@ -108,9 +108,11 @@ class NestedBlockStruct(ArgumentCodemod):
             return None  # jsii reads every key: correct as written
         fields: list[str | None] = []
         safety, unknown, close = Safety.SAFE, [], []
-        for key in keys:
+        for key, value in zip(keys, node.values):
             match = match_field(info, key)
             field = match.field
+            if match.how == "near" and not value_fits(value, info.param(field).type):
+                field = None  # a close name whose field takes another kind of value
             if match.how == "ambiguous":
                 field, safety = match.candidates[0], Safety.UNSAFE
             if field is None:

@@ -173,7 +173,10 @@ def main() -> int:
                 kind_counts[kind]["uncovered"] += uncovered[kind]
                 kind_counts[kind]["after"] += per_kind_after[kind]
             for problem in problems_after:
-                reported = any(problem.name in f.message for f in result.findings)
+                # a finding, or an unsafe fix offered (not applied), that names it
+                reported = any(problem.name in f.message for f in result.findings) or any(
+                    problem.name in f.message + f.old for f in result.fixes if not f.applied
+                )
                 kind_counts[problem.kind]["reported"] += reported
                 args_left.append(
                     f"{where}: {problem.kind} {problem.name} (line {problem.line}){'' if reported else '  (NOT REPORTED)'}"

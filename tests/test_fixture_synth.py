@@ -70,7 +70,8 @@ def _dict_keys(code: str) -> set[str]:
 def _json_keys(data, found: set[str]) -> set[str]:
     if isinstance(data, dict):
         for key, value in data.items():
-            found.add(key)
+            if value is not None:  # cdktf writes unset fields of some blocks as null: not reached
+                found.add(key)
             _json_keys(value, found)
     elif isinstance(data, list):
         for item in data:

@@ -25,9 +25,6 @@ WORKING = Path(__file__).resolve().parent / "working"
 FILES = sorted(p for p in WORKING.rglob("*.py") if "cdktf_get_project" not in p.parts)
 PROJECT = WORKING / "cdktf_get_project"
 
-ISSUE_12 = pytest.mark.xfail(reason="issue 12: precision on working code (engine rewrite in progress)", strict=False)
-
-
 def _describe(fixes, findings) -> str:
     lines = [f"  fix {f.codemod} line {f.line}: {f.old!r} -> {f.new!r} ({f.message})" for f in fixes]
     lines += [f"  finding {f.codemod} line {f.line}: {f.message}" for f in findings]
@@ -39,7 +36,6 @@ def test_the_working_corpus_is_there():
     assert (PROJECT / "cdktf.json").is_file() and (PROJECT / "main.py").is_file()
 
 
-@ISSUE_12
 @pytest.mark.parametrize("path", FILES, ids=[p.relative_to(WORKING).as_posix() for p in FILES])
 def test_working_file_is_left_alone(engine, path):
     source = path.read_text(encoding="utf-8")
@@ -52,7 +48,6 @@ def test_working_file_is_left_alone(engine, path):
         pytest.fail(f"{path.name} is correct code, yet:\n{details}")
 
 
-@ISSUE_12
 def test_cdktf_get_project_is_left_alone(tmp_path):
     cli = shutil.which("cdktf-fix")
     if cli is None:

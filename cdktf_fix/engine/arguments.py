@@ -89,6 +89,42 @@ def match_field(info: ClassInfo, written: str, taken: frozenset[str] = frozenset
     return Match(None, "none", tuple(difflib.get_close_matches(written, names, n=4, cutoff=0.5)))
 
 
+_VALUE_SHAPES = {
+    ast.Dict: "dict", ast.DictComp: "dict", ast.List: "list", ast.Tuple: "list", ast.ListComp: "list", ast.Set: "list",
+    ast.Constant: "scalar", ast.JoinedStr: "scalar",
+}
+
+
+def _shapes(t) -> set[str] | None:
+    """The value shapes a type takes (None: any)."""
+    if isinstance(t, str):
+        return None if t in ("any", "resolvable") else {"scalar"}
+    kind = t[0]
+    if kind == "union":
+        found: set[str] = set()
+        for member in t[1]:
+            shapes = _shapes(member)
+            if shapes is None:
+                return None
+            found |= shapes
+        return found
+    if kind in ("struct", "map"):
+        return {"dict"}
+    if kind == "list":
+        return {"list"}
+    return {"scalar"} if kind == "enum" else None
+
+
+def value_fits(node: ast.expr, t) -> bool:
+    """Whether ``node`` can be a value of type ``t`` as far as its syntax tells: a dict goes to a
+    block or a map, a list to a list, a literal to a scalar; other expressions may be anything.
+    A keyword or key matched only by a close name must pass a value that fits the field
+    (``code={...}`` is no ``code_signing_config_arn``)."""
+    shape = _VALUE_SHAPES.get(type(node))
+    wants = _shapes(t)
+    return shape is None or wants is None or shape in wants
+
+
 def string_keys(node: ast.Dict) -> list[str | None]:
     """The keys of a dict display; None for ``**spread`` and keys that are not string literals."""
     return [k.value if type(k) is ast.Constant and type(k.value) is str else None for k in node.keys]
