@@ -61,7 +61,7 @@ def _fail(message: str) -> None:
 
 
 def _config(path: Optional[Path]):
-    from cdktf_fix.config import Config, ConfigError, find_config, load_config
+    from cdktf_fix.io.config import Config, ConfigError, find_config, load_config
 
     path = path if path is not None else find_config()
     if path is None:
@@ -103,7 +103,7 @@ def _run(paths: list[Path], unsafe: bool, select, ignore, write: bool, config_pa
 
     from cdktf_fix.engine import Engine
     from cdktf_fix.schema import SchemaUnavailable, load_index
-    from cdktf_fix.sources import process
+    from cdktf_fix.io.sources import process
 
     config = _config(config_path)
     options = _options(unsafe, select, ignore, config)
@@ -161,7 +161,7 @@ def _exit_code(report, problems: bool) -> int:
 
 
 def _print_sarif(report, applied: bool) -> None:
-    from cdktf_fix.sarif import to_sarif
+    from cdktf_fix.io.sarif import to_sarif
 
     print(json.dumps(to_sarif(report, applied=applied), indent=2))
 
@@ -248,7 +248,7 @@ def batch(
     Prints one summary table. Exit 0 when every sample is clean after the repair, 1 when findings remain, 2 when a sample could not be read or repaired (it is named; the batch goes on)."""
     import os
 
-    from cdktf_fix.batch import BatchError, batch_folder, batch_jsonl, is_jsonl
+    from cdktf_fix.io.batch import BatchError, batch_folder, batch_jsonl, is_jsonl
 
     options = _options(unsafe_fixes, select, ignore, _config(config))
     jobs = jobs or os.cpu_count() or 1

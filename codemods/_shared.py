@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from cdktf_fix.engine.context import FileContext, ImportBinding
 from cdktf_fix.engine.result import Safety
-from cdktf_fix.resolve import Resolution
+from cdktf_fix.schema.resolve import Resolution
 from cdktf_fix.schema.model import PROVIDER_PACKAGE
 
 MODULE_PROBLEMS = frozenset({"imports", "flat", "module", "pseudo-module"})  # module-path's

@@ -6,7 +6,7 @@ import ast
 import json
 from dataclasses import dataclass
 
-from cdktf_fix.config import parse_version
+from cdktf_fix.io.config import parse_version
 from cdktf_fix.engine.context import FileContext, Place
 from cdktf_fix.engine.result import Safety
 from codemods.base import Codemod

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cdktf_fix.engine.context import FileContext, Place
 from cdktf_fix.engine.rewrite import SetAttribute
-from cdktf_fix.resolve import hint_modules_for, resolve_class
+from cdktf_fix.schema.resolve import hint_modules_for, resolve_class
 from cdktf_fix.schema.model import PROVIDER_PACKAGE
 from codemods._shared import broken_groups, qualified, retarget
 from codemods.module_path import _chains

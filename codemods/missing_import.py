@@ -5,7 +5,7 @@ from __future__ import annotations
 from cdktf_fix.engine.context import FileContext
 from cdktf_fix.engine.facts import Symbol
 from cdktf_fix.engine.result import Safety
-from cdktf_fix.resolve import resolve_class
+from cdktf_fix.schema.resolve import resolve_class
 from codemods._shared import suggestions
 from codemods.base import Codemod
 

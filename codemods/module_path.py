@@ -8,7 +8,7 @@ from cdktf_fix.engine.context import FileContext, ImportBinding, Place
 from cdktf_fix.engine.facts import Symbol
 from cdktf_fix.engine.result import Safety
 from cdktf_fix.engine.rewrite import ReplaceWithName, SetAttribute
-from cdktf_fix.resolve import candidate_modules, hint_modules_for, resolve_class
+from cdktf_fix.schema.resolve import candidate_modules, hint_modules_for, resolve_class
 from cdktf_fix.schema.model import PROVIDER_PACKAGE
 from codemods._shared import MODULE_PROBLEMS, binding_problem, broken_groups, qualified, retarget, suggestions
 from codemods.base import Codemod

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cdktf_fix.engine.context import FileContext
 from cdktf_fix.engine.result import Safety
-from cdktf_fix.resolve import hint_modules_for, resolve_class, restructure_hint
+from cdktf_fix.schema.resolve import hint_modules_for, resolve_class, restructure_hint
 from codemods._shared import MODULE_PROBLEMS, binding_problem, broken_groups, qualified, suggestions
 from codemods.base import Codemod
 

@@ -39,8 +39,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 import libcst  # noqa: E402
 
 from cdktf_fix import Engine, Options, load_index  # noqa: E402
-from cdktf_fix.markdown import python_blocks  # noqa: E402
-from cdktf_fix.sources import process  # noqa: E402
+from cdktf_fix.io.markdown import python_blocks  # noqa: E402
+from cdktf_fix.io.sources import process  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "dev"
 CLI = Path(sys.executable).with_name("cdktf-fix")  # the real entry point, not a pyenv shim
@@ -159,7 +159,7 @@ def main(argv=None) -> int:
 
         # 1. check on clean code vs ast.parse, in memory and through the file layer (a quarter of the files)
         c_ours, c_n, again = t(lambda: [engine.repair(s) for s in clean])
-        if leftover := sum(r.changed or bool(r.fixes) for r in again):
+        if leftover := sum(r.changed or any(f.applied for f in r.fixes) for r in again):
             notes.append(f"{leftover} repaired blocks get fixes again on a second repair (not idempotent)")
         # "needs no fix": the repaired blocks that also have nothing to report (row 1); with the
         # blocks that keep findings (which libcst must visit to word them) as row 1c

@@ -27,10 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cdktf_fix.batch import batch_folder  # noqa: E402
+from cdktf_fix.io.batch import batch_folder  # noqa: E402
 from cdktf_fix.engine.options import Options  # noqa: E402
 from cdktf_fix.engine import Engine  # noqa: E402
-from cdktf_fix.markdown import repair_markdown  # noqa: E402
+from cdktf_fix.io.markdown import repair_markdown  # noqa: E402
 from cdktf_fix.schema import load_index  # noqa: E402
 from cdktf_fix.verify import compare, discover_units, verify_units  # noqa: E402
 

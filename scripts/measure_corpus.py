@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from cdktf_fix.engine.options import Options  # noqa: E402
 from cdktf_fix.engine import Engine  # noqa: E402
-from cdktf_fix.markdown import python_blocks, repair_markdown, text_outside_blocks  # noqa: E402
+from cdktf_fix.io.markdown import python_blocks, repair_markdown, text_outside_blocks  # noqa: E402
 from cdktf_fix.schema import load_index  # noqa: E402
 from cdktf_fix.schema.model import PROVIDER_PACKAGE  # noqa: E402
 

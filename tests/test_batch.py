@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cdktf_fix.batch import BatchError, batch_folder, batch_jsonl
+from cdktf_fix.io.batch import BatchError, batch_folder, batch_jsonl
 from cdktf_fix.cli import app
 from cdktf_fix.engine.options import Options
 
@@ -142,9 +142,9 @@ def test_cli_batch_needs_a_field_for_jsonl(tmp_path: Path):
 
 
 def test_a_huge_file_is_a_named_bad_sample(tmp_path: Path, monkeypatch):
-    import cdktf_fix.sources
+    import cdktf_fix.io.sources
 
-    monkeypatch.setattr(cdktf_fix.sources, "MAX_BYTES", 100)
+    monkeypatch.setattr(cdktf_fix.io.sources, "MAX_BYTES", 100)
     src = tmp_path / "src"
     src.mkdir()
     (src / "huge.py").write_text(BAD * 10)

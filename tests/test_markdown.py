@@ -7,7 +7,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from cdktf_fix.cli import app
-from cdktf_fix.markdown import python_blocks, repair_markdown, text_outside_blocks
+from cdktf_fix.io.markdown import python_blocks, repair_markdown, text_outside_blocks
 from cdktf_fix.engine.result import Status
 
 BAD = "from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioning\nS3BucketVersioning(None, 'v', bucket='b')\n"

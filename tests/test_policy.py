@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cdktf_fix.config import ConfigError, find_config, load_config
+from cdktf_fix.io.config import ConfigError, find_config, load_config
 from cdktf_fix.engine.suppression import find_suppressions
 from codemods import BY_ID
 

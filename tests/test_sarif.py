@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 
 from cdktf_fix import __version__
 from cdktf_fix.cli import app
-from cdktf_fix.edits import split_lines
-from cdktf_fix.sarif import _region
+from cdktf_fix.io.regions import split_lines
+from cdktf_fix.io.sarif import _region
 from codemods import ALL_CODEMODS
 
 SOURCE = '''from constructs import Construct

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cdktf_fix.cli import app
-from cdktf_fix.sources import iter_source_files, read_source, write_source
+from cdktf_fix.io.sources import iter_source_files, read_source, write_source
 from codemods import BY_ID
 
 ROOT = Path(__file__).resolve().parent.parent

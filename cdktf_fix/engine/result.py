@@ -75,13 +75,13 @@ class RepairResult:
         return self.new_source != self.source
 
     def to_dict(self) -> dict:
-        from cdktf_fix.edits import EditLocator
+        from cdktf_fix.io.regions import EditLocator
 
         spans = EditLocator(self.source, self.new_source).spans(self.fixes)
         return {
             "status": self.status.value,
             "error": self.error,
-            # region: the exact span of ``old`` in the source as read, when it is sure (cdktf_fix.edits)
+            # region: the exact span of ``old`` in the source as read, when it is sure (cdktf_fix.io.regions)
             "fixes": [{**f.to_dict(), "region": span.to_dict() if span else None} for f, span in zip(self.fixes, spans)],
             "findings": [f.to_dict() for f in self.findings],
             "skipped_blocks": [b.to_dict() for b in self.skipped],

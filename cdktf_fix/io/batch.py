@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cdktf_fix.engine.options import Options
-from cdktf_fix.markdown import python_blocks
+from cdktf_fix.io.markdown import python_blocks
 from cdktf_fix.engine.result import RepairResult, Status
 from cdktf_fix.schema.project import generated_bindings
-from cdktf_fix.sources import (
+from cdktf_fix.io.sources import (
     MAX_BYTES,
     SKIP_DIRS,
     SOURCE_SUFFIXES,

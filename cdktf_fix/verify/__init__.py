@@ -1,7 +1,7 @@
 """Real synth of projects, files and markdown responses, many samples per jsii process.
 
 Importing the AWS provider costs most of a synth (node loads a 36 MB bundle), so samples
-run in long-lived workers (``python -m cdktf_fix.synth_worker``), one at a time each, every
+run in long-lived workers (``python -m cdktf_fix.verify.synth_worker``), one at a time each, every
 one in a fresh temporary folder.  A sample that fails, hangs or kills its worker is reported
 as such and a new worker takes the rest.  This module and the worker are the only code in
 cdktf-fix that runs the code it checks.
@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from cdktf_fix.markdown import python_blocks
+from cdktf_fix.io.markdown import python_blocks
 
 STATUSES = ("ok", "error", "timeout", "crash", "no-entry")
 SKIP_DIRS = frozenset({"cdktf.out", "node_modules", "__pycache__", "site-packages", "venv", "env", ".gen", "imports"})
@@ -402,7 +402,7 @@ def find_entry(folder: Path) -> str:
 
 
 def _load_patterns() -> list[tuple[re.Pattern, str]]:
-    data = json.loads((Path(__file__).parent / "data" / "synth_errors.json").read_text(encoding="utf-8"))
+    data = json.loads((Path(__file__).resolve().parents[1] / "data" / "synth_errors.json").read_text(encoding="utf-8"))
     return [(re.compile(pattern), codemod) for pattern, codemod in data["patterns"]]
 
 
@@ -468,11 +468,11 @@ class _Worker:
             "PYTHONDONTWRITEBYTECODE": "1",
             "PYTHONUNBUFFERED": "1",
         }
-        project = str(Path(__file__).resolve().parent.parent)
+        project = str(Path(__file__).resolve().parents[2])
         env["PYTHONPATH"] = project + os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else project
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "cdktf_fix.synth_worker"],
+                [sys.executable, "-m", "cdktf_fix.verify.synth_worker"],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=self.log,

@@ -1,7 +1,7 @@
 """Files in, files out: discovery, reading, repairing and atomic writing.
 
 Python files are repaired whole; markdown files (``.md``) have their fenced Python blocks
-repaired in place (see ``cdktf_fix.markdown``).
+repaired in place (see ``cdktf_fix.io.markdown``).
 
 Bytes outside the edits stay as they were: files are decoded without newline translation (so
 CRLF stays CRLF), a UTF-8 BOM is kept, and a write goes to a temporary file in the same folder
@@ -203,7 +203,7 @@ def _failed(path: Path, reason: str, source: str = "") -> FileOutcome:
 
 def repair_text(engine: Engine, text: str, markdown: bool) -> RepairResult:
     """Repair Python source, or the Python blocks of markdown; never raises."""
-    from cdktf_fix.markdown import repair_markdown
+    from cdktf_fix.io.markdown import repair_markdown
 
     try:
         return repair_markdown(engine, text) if markdown else engine.repair(text)

@@ -4,7 +4,7 @@ Every codemod is a rule.  Every fix is a result of level ``warning`` (properties
 ``safety``, ``old``, ``new``), every finding one of level ``error`` (properties:
 ``suggestions``).  A fix gets a SARIF ``fixes`` entry only when its edit stands alone: the
 codemod replaces text in place (no import goes with it), its span is sure
-(``cdktf_fix.edits``), and the file on disk still holds that text (it was not rewritten).
+(``cdktf_fix.io.regions``), and the file on disk still holds that text (it was not rewritten).
 Files that could not be read or parsed, and markdown blocks that were skipped, are
 ``toolExecutionNotifications`` of level ``error``.
 
@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from cdktf_fix import __version__
-from cdktf_fix.edits import EditLocator, Span, split_lines
+from cdktf_fix.io.regions import EditLocator, Span, split_lines
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 ROOT_ID = "%SRCROOT%"

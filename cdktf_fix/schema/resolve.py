@@ -26,7 +26,7 @@ from cdktf_fix.engine.facts import Usage
 from cdktf_fix.engine.result import Safety
 from cdktf_fix.schema.model import CONSTRUCT_KINDS, PROVIDER_PACKAGE, SchemaIndex, name_words, struct_of
 
-_DATA = Path(__file__).parent / "data" / "service_aliases.json"
+_DATA = Path(__file__).resolve().parents[1] / "data" / "service_aliases.json"
 
 
 @lru_cache(maxsize=1)

@@ -144,7 +144,7 @@ def main() -> int:
         protocol_out.flush()
 
     # samples must not import cdktf-fix's own folders (tests, scripts) nor the worker's cwd
-    own = {str(Path(__file__).resolve().parent.parent), os.getcwd()}
+    own = {str(Path(__file__).resolve().parents[2]), os.getcwd()}
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") not in own]
     started = time.perf_counter()
     try:

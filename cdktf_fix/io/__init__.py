@@ -1,0 +1,1 @@
+"""Inputs and outputs: files and folders, markdown responses, datasets, configuration, reports."""
