@@ -289,9 +289,13 @@ class _Walker:
         self.facts = FileFacts(self.module)
         self.names: list[Occurrence] = []
         self.literal_assigns: list[tuple[ast.Assign, Scope]] = []
+        self.declared_binds: list[tuple[Scope, str]] = []
 
     def bind(self, scope: Scope, name: str) -> None:
-        scope.bound[name] += 1
+        if name in scope.declared_global or name in scope.declared_nonlocal:
+            self.declared_binds.append((scope, name))  # binds an outer scope's name: counted at the end
+        else:
+            scope.bound[name] += 1
 
     def run(self, tree: ast.Module) -> FileFacts:
         facts = self.facts
@@ -452,6 +456,8 @@ class _Walker:
 
     def finish(self) -> FileFacts:
         facts = self.facts
+        for scope, name in self.declared_binds:
+            scope.owner(name).bound[name] += 1
         occurrences = facts.occurrences
         for occurrence in self.names:
             name = occurrence.node.id
