@@ -11,13 +11,13 @@ from __future__ import annotations
 import ast
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from synth_keys import constructs, dict_keys, json_keys, lost_by_construct, reached
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = sorted(p.parent for p in (ROOT / "fixtures").glob("*/*/expected.py"))
@@ -55,37 +55,6 @@ def _synthesizable(case: Path) -> bool:
     return False
 
 
-def _snake(key: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", key).lower()
-
-
-def _dict_keys(code: str) -> set[str]:
-    keys = set()
-    for node in ast.walk(ast.parse(code)):
-        if isinstance(node, ast.Dict):
-            keys.update(k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str))
-    return keys
-
-
-def _json_keys(data, found: set[str]) -> set[str]:
-    if isinstance(data, dict):
-        for key, value in data.items():
-            if value is not None:  # cdktf writes unset fields of some blocks as null: not reached
-                found.add(key)
-            _json_keys(value, found)
-    elif isinstance(data, list):
-        for item in data:
-            _json_keys(item, found)
-    return found
-
-
-def _reached(key: str, json_keys: set[str]) -> bool:
-    if key in json_keys:
-        return True
-    snake = _snake(key)
-    return any(j == snake or j.startswith(snake + "_") or snake.startswith(j + "_") for j in json_keys)
-
-
 @pytest.mark.slow
 def test_expected_outputs_synthesize_and_keep_every_key(tmp_path):
     if shutil.which("node") is None:
@@ -111,10 +80,17 @@ def test_expected_outputs_synthesize_and_keep_every_key(tmp_path):
 
     lost = {}
     for (name, _, outdir), case in zip(jobs, cases):
-        json_keys: set[str] = set()
+        keys: set[str] = set()
+        strings: set[str] = set()
+        bodies: dict[str, list[dict]] = {}
         for out in Path(outdir).glob("stacks/*/cdk.tf.json"):
-            _json_keys(json.loads(out.read_text()), json_keys)
-        missing = sorted(k for k in _dict_keys((case / "input.py").read_text()) if not _reached(k, json_keys))
+            data = json.loads(out.read_text())
+            json_keys(data, keys, strings)
+            constructs(data, bodies)
+        # every key of the input reaches the JSON (renamed to its field, or as written), and
+        # construct by construct in what the repair wrote
+        missing = {k for k in dict_keys((case / "input.py").read_text()) if not reached(k, keys, strings)}
+        missing |= lost_by_construct((case / "expected.py").read_text(), bodies)
         if missing:
-            lost[name] = missing
+            lost[name] = sorted(missing)
     assert not lost, f"dict keys that did not reach the synthesized JSON: {lost}"
