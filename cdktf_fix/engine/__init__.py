@@ -23,7 +23,7 @@ import sys
 from collections.abc import Iterable
 from itertools import groupby
 
-from cdktf_fix.engine.context import FileContext
+from cdktf_fix.engine.context import FileContext, PlacementError
 from cdktf_fix.engine.facts import collect_facts
 from cdktf_fix.engine.lines import LineMap
 from cdktf_fix.engine.options import Options
@@ -103,8 +103,11 @@ class Engine:
     def _rounds(self, source: str, suppressions: Suppressions, steps) -> RepairResult:
         code, parsed, tree = source, _parse(source), None
         applied: list[Fix] = []
-        for round_number in range(self.options.max_iterations):
-            ctx = self.check_round(code, parsed, suppressions, steps)
+        for _ in range(self.options.max_iterations):
+            try:
+                ctx = self.check_round(code, parsed, suppressions, steps)
+            except PlacementError as error:
+                raise _Failed(f"internal error: {error}; file left as it was") from None
             if not ctx.plan and not ctx.imports.changed:
                 break
             applied += _located(ctx.reports.fixes, source, code)

@@ -100,6 +100,10 @@ class Reports:
             self.findings.append(Finding(codemod, at[0], at[1], message, list(suggestions or [])))
 
 
+class PlacementError(Exception):
+    """An edit was found on a node no address names (a bug: the file is left as it was)."""
+
+
 @dataclass
 class PlannedEdit:
     edit: object  # has ``apply(libcst node) -> libcst node`` (see ``cdktf_fix.engine.rewrite``)
@@ -143,7 +147,7 @@ class EditPlan:
         parent_kind = kind_of(place.parent) if place.parent is not None else None
         address = self.units.address(place.parent, place.unit, parent_kind) if parent_kind else None
         if address is None:
-            raise ValueError(f"no address for an edit on {type(node).__name__}")
+            raise PlacementError(f"no address for an edit on {type(node).__name__} (line {getattr(node, 'lineno', '?')})")
         self.edits.append(PlannedEdit(edit, address, place.slot, self.units.fingerprint(address)))
 
     def __bool__(self) -> bool:
