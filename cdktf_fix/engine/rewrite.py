@@ -196,6 +196,7 @@ class _Rewriter(cst.CSTTransformer):
         self.virtual_tuples: set[int] = set()
         self.annotation = 0
         self.strings = 0
+        self.fstring_quotes: list[str] = []  # the quotes of the f-strings we are inside
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, _UNITS):
@@ -218,6 +219,8 @@ class _Rewriter(cst.CSTTransformer):
             self.annotation += 1
         if isinstance(node, _STRINGS):
             self.strings += 1
+        if isinstance(node, cst.FormattedString):
+            self.fstring_quotes.append(node.end)
         return True
 
     def _kind(self, node: cst.CSTNode) -> str | None:
@@ -276,9 +279,13 @@ class _Rewriter(cst.CSTTransformer):
             self.annotation -= 1
         if isinstance(original_node, _STRINGS):
             self.strings -= 1
+        if isinstance(original_node, cst.FormattedString):
+            self.fstring_quotes.pop()
         mark = self.marks.pop(id(original_node), None)
         if mark is not None:
             updated_node = self._apply(original_node, updated_node, *mark)
+            if self.fstring_quotes:
+                updated_node = _fit_quotes(updated_node, self.fstring_quotes)
         if isinstance(updated_node, (cst.IndentedBlock, cst.Module)) and self.removed:
             updated_node = _without_removed(updated_node, self.removed)
         if id(original_node) in self.pushed:
@@ -300,6 +307,28 @@ class _Rewriter(cst.CSTTransformer):
             if edit.slot is None:
                 updated = edit.edit.apply(updated)
         return updated
+
+
+class _Requote(cst.CSTTransformer):
+    def __init__(self, quote: str, other: str) -> None:
+        self.quote, self.other = quote, other
+
+    def leave_SimpleString(self, original_node, updated_node):
+        if updated_node.quote != self.quote:
+            return updated_node
+        body = updated_node.value[len(updated_node.prefix) + len(self.quote): -len(self.quote)]
+        if self.other in body or "\\" in body:
+            raise PairingError("a string written inside an f-string cannot take other quotes")
+        return updated_node.with_changes(value=f"{updated_node.prefix}{self.other}{body}{self.other}")
+
+
+def _fit_quotes(node: cst.CSTNode, quotes: list[str]) -> cst.CSTNode:
+    """Before Python 3.12 an expression inside an f-string cannot use the f-string's own quote:
+    strings an edit wrote there take the other one."""
+    for quote in quotes:
+        if len(quote) == 1 and quote in cst.Module([]).code_for_node(node):
+            node = node.visit(_Requote(quote, "'" if quote == '"' else '"'))
+    return node
 
 
 def at_slot(node: cst.CSTNode, slot: tuple, edit) -> cst.CSTNode:
