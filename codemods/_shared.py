@@ -97,9 +97,11 @@ def retarget(ctx: FileContext, codemod: str, bindings: list[ImportBinding], modu
             ctx.finding(codemod, f"{old} should be {new}, but {new_local} is already bound in this file", [new], at=node)
             return False
         edits = ctx.rename_edits(symbol, new_local)
-    ctx.imports.handled.add(id(first))
     if not ctx.fix(codemod, old, new, message, safety, edits, at=node):
+        if not ctx.allows(safety):
+            ctx.imports.proposed.add(id(first))
         return False
+    ctx.imports.handled.add(id(first))
     for binding in bindings:
         binding.module, binding.name, binding.local = module, name, new_local
     return True

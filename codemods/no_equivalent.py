@@ -28,6 +28,8 @@ class NoEquivalent(Codemod):
             module, name = binding.module, binding.name
             node = binding.origin.node
             symbol = binding.origin.symbol
+            if id(binding) in ctx.imports.handled:
+                continue  # reported already (the name it should have is taken)
             if not symbol.loads and not symbol.stores and not ctx.annotation_uses(symbol):
                 if ctx.fix(self.id, qualified(module, name), "", f"{qualified(module, name)} does not exist and is never used", Safety.SAFE, at=node):
                     for each in group:
@@ -43,6 +45,6 @@ class NoEquivalent(Codemod):
                 ctx.finding(self.id, f"{qualified(module, name)} does not exist in any module", found, at=node)
         for group in broken_groups(ctx, MODULE_PROBLEMS):
             binding = group[0]
-            if id(binding) not in ctx.imports.handled:
+            if id(binding) not in ctx.imports.handled and id(binding) not in ctx.imports.proposed:
                 problem = binding_problem(ctx, binding)
                 ctx.finding(self.id, f"{qualified(binding.module, binding.name)}: the import fails ({problem}) and nothing can replace it", [binding.local], at=binding.origin.node)

@@ -48,7 +48,8 @@ class ImportState:
     def __init__(self, facts: FileFacts) -> None:
         self.bindings = [ImportBinding(b, b.module, b.name, b.local, b.scope) for b in facts.bindings]
         self._of_symbol: dict[int, list[ImportBinding]] = {}
-        self.handled: set[int] = set()  # bindings a codemod fixed or reported this round (ids)
+        self.handled: set[int] = set()  # bindings a codemod fixed, or reported with a finding, this round (ids)
+        self.proposed: set[int] = set()  # bindings an unsafe fix was offered for (not applied)
         for binding in self.bindings:
             self._of_symbol.setdefault(id(binding.origin.symbol), []).append(binding)
 

@@ -199,7 +199,7 @@ class FileFacts:
     def resolves_to(self, name: str, scope: Scope) -> Symbol | None:
         """The symbol ``name`` would refer to if used in ``scope`` (None: nothing binds it)."""
         owner = scope.owner(name)
-        return self.symbols.get((owner, name)) if name in owner.bound else None
+        return self.symbol(owner, name) if name in owner.bound else None
 
     def undefined(self) -> list[str]:
         """Names used where nothing binds them (not builtins), in order of first use."""
