@@ -81,22 +81,25 @@ def _shim_works(ctx: FileContext, binding: ImportBinding) -> bool:
 
 def retarget(ctx: FileContext, codemod: str, bindings: list[ImportBinding], module: str, name: str, message: str, safety: Safety) -> bool:
     """Point a group of bindings of one symbol at (module, name); rename the symbol's uses when
-    its local name changes.  False (with a finding when the new name is taken) when not applied."""
+    its local name changes.  When the new name is taken where the symbol is used (or the symbol
+    is bound otherwise too), the import keeps its local name as an alias
+    (``import S3BucketVersioningA as S3BucketVersioning``) and no use changes.  False when not
+    applied (unsafe, suppressed, or its nodes are taken this round)."""
     first = bindings[0]
     node = first.origin.node if first.origin else None
     old, new = qualified(first.module, first.name), qualified(module, name)
     new_local = first.local if (first.origin and first.origin.aliased) or first.name is None else name
     edits = []
     if new_local != first.local:
-        symbol = first.origin.symbol if first.origin else None
+        symbol = first.origin.symbol
         others = [b for b in ctx.imports.of_symbol(symbol) if b not in bindings]
-        scopes = {symbol.scope, *(o.scope for o in (*symbol.loads, *symbol.stores))} if symbol else set()
+        scopes = {symbol.scope, *(o.scope for o in (*symbol.loads, *symbol.stores))}
         shimmed = all(b.origin is not None and b.origin.guard == "fallback" for b in others)
-        if symbol is None or not (symbol.only_imports or shimmed) or (others and not shimmed) or any(ctx.taken(new_local, s, (module, name)) for s in scopes):
-            ctx.imports.handled.add(id(first))
-            ctx.finding(codemod, f"{old} should be {new}, but {new_local} is already bound in this file", [new], at=node)
-            return False
-        edits = ctx.rename_edits(symbol, new_local)
+        if not (symbol.only_imports or shimmed) or (others and not shimmed) or any(ctx.taken(new_local, s, (module, name)) for s in scopes):
+            new_local = first.local
+            message += f" (imported as {new_local}: {name} means something else where it is used)"
+        else:
+            edits = ctx.rename_edits(symbol, new_local)
     if not ctx.fix(codemod, old, new, message, safety, edits, at=node):
         if not ctx.allows(safety):
             ctx.imports.proposed.add(id(first))

@@ -73,11 +73,12 @@ def test_clean_code_comes_back_identical(engine):
     assert result.status is Status.UNCHANGED and result.new_source == source and not result.fixes
 
 
-def test_local_name_collision_is_a_finding_not_a_rename(engine):
+def test_local_name_collision_imports_under_the_old_name(engine):
+    """The real name is taken in the file: the import keeps the name the code uses, as an alias."""
     source = SEED + "\nS3BucketVersioningA = None\n"
     result = engine.repair(source)
-    assert not [f for f in result.fixes if f.applied]
-    assert any("already bound" in f.message for f in result.findings)
+    assert result.new_source == source.replace("import S3BucketVersioning,", "import S3BucketVersioningA as S3BucketVersioning,")
+    assert [f.codemod for f in result.fixes if f.applied] == ["class-name"] and not result.findings
 
 
 def test_unsafe_fix_is_proposed_not_applied(repair):
