@@ -228,8 +228,9 @@ class FileContext:
         for binding in self.imports.live():
             if (binding.module, binding.name) != (module, name):
                 continue
-            if binding.origin is None or self.facts.resolves_to(binding.local, scope) is binding.origin.symbol:
-                return binding.local
+            seen = self.facts.resolves_to(binding.local, scope)
+            if (seen is None) if binding.origin is None else (seen is binding.origin.symbol):
+                return binding.local  # an import added this round (module level), or one this scope sees
         return None if self.taken(name, scope, (module, name)) else name
 
     def import_class(self, qualified: str, scope: Scope) -> None:
