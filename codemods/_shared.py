@@ -4,6 +4,7 @@ pointed at another class."""
 from __future__ import annotations
 
 from cdktf_fix.engine.context import FileContext, ImportBinding
+from cdktf_fix.engine.facts import Symbol
 from cdktf_fix.engine.result import Safety
 from cdktf_fix.schema.resolve import Resolution
 from cdktf_fix.schema.model import PROVIDER_PACKAGE
@@ -108,3 +109,14 @@ def retarget(ctx: FileContext, codemod: str, bindings: list[ImportBinding], modu
     for binding in bindings:
         binding.module, binding.name, binding.local = module, name, new_local
     return True
+
+
+def class_chains(ctx: FileContext, symbol: Symbol) -> dict[tuple[str, ...], list]:
+    """The class chains read through ``symbol`` (``kms.KmsKey``, ``aws.s3_bucket.S3Bucket``),
+    each with its uses: (occurrence, outermost attribute node)."""
+    found: dict[tuple[str, ...], list] = {}
+    for occurrence in symbol.loads:
+        chain, node = ctx.facts.chain_at(occurrence)
+        if len(chain) > 1 and chain[-1][:1].isupper():
+            found.setdefault(chain, []).append((occurrence, node))
+    return found

@@ -6,8 +6,7 @@ from cdktf_fix.engine.context import FileContext, Place
 from cdktf_fix.engine.rewrite import SetAttribute
 from cdktf_fix.schema.resolve import hint_modules_for, resolve_class
 from cdktf_fix.schema.model import PROVIDER_PACKAGE
-from codemods._shared import broken_groups, qualified, retarget
-from codemods.module_path import _chains
+from codemods._shared import broken_groups, class_chains, qualified, retarget
 from codemods.base import Codemod
 
 
@@ -62,7 +61,7 @@ class ClassName(Codemod):
             if not schema.has_module(base):
                 continue
             symbol = binding.origin.symbol
-            for chain, uses in _chains(ctx, symbol).items():
+            for chain, uses in class_chains(ctx, symbol).items():
                 if base == PROVIDER_PACKAGE and len(chain) < 3:
                     continue  # ``aws.KmsKey``: the module is missing, module-path's
                 module = ".".join((base,) + chain[1:-1])

@@ -10,7 +10,7 @@ from cdktf_fix.engine.result import Safety
 from cdktf_fix.engine.rewrite import ReplaceWithName, SetAttribute
 from cdktf_fix.schema.resolve import candidate_modules, hint_modules_for, resolve_class
 from cdktf_fix.schema.model import PROVIDER_PACKAGE
-from codemods._shared import MODULE_PROBLEMS, binding_problem, broken_groups, qualified, retarget, suggestions
+from codemods._shared import MODULE_PROBLEMS, binding_problem, broken_groups, class_chains, qualified, retarget, suggestions
 from codemods.base import Codemod
 
 
@@ -92,7 +92,7 @@ class ModulePath(Codemod):
         at = binding.origin.node
         root_is_package = binding.name is None and binding.module in (PROVIDER_PACKAGE, "imports.aws")
         rewritten = 0
-        for chain, uses in _chains(ctx, symbol).items():
+        for chain, uses in class_chains(ctx, symbol).items():
             target = self._chain_target(ctx, symbol, chain, root_is_package, at)
             if target is None:
                 continue
@@ -142,7 +142,7 @@ class ModulePath(Codemod):
             if binding.origin is None or binding.name is not None or binding.module != PROVIDER_PACKAGE:
                 continue
             symbol = binding.origin.symbol
-            for chain, uses in _chains(ctx, symbol).items():
+            for chain, uses in class_chains(ctx, symbol).items():
                 if len(chain) == 3 and ctx.schema.has_module(f"{PROVIDER_PACKAGE}.{chain[1]}"):
                     continue
                 if len(chain) not in (2, 3):
@@ -159,14 +159,3 @@ class ModulePath(Codemod):
                     edits = [(node, InsertModule(module), Place(o.statement)) for o, node in uses]
                 new = f"{chain[0]}.{module}.{chain[-1]}"
                 ctx.fix(self.id, ".".join(chain), new, f"{'.'.join(chain)}: {chain[-1]} lives in {resolution.module}", resolution.safety, edits, at=uses[0][1])
-
-
-def _chains(ctx: FileContext, symbol: Symbol) -> dict[tuple[str, ...], list]:
-    """The class chains read through ``symbol`` (``kms.KmsKey``, ``aws.s3_bucket.S3Bucket``),
-    each with its uses: (occurrence, outermost attribute node)."""
-    found: dict[tuple[str, ...], list] = {}
-    for occurrence in symbol.loads:
-        chain, node = ctx.facts.chain_at(occurrence)
-        if len(chain) > 1 and chain[-1][:1].isupper():
-            found.setdefault(chain, []).append((occurrence, node))
-    return found

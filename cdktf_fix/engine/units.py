@@ -174,7 +174,7 @@ def fingerprint(node: ast.AST, kind: str) -> object:
     if kind == "attribute":
         return node.attr
     if kind == "call":
-        return (len(node.args) + len(node.keywords), tuple(k.arg for k in sorted(node.keywords, key=_position)))
+        return (len(node.args) + len(node.keywords), tuple(k.arg for k in node.keywords))
     if kind == "dict":
         return len(node.keys)
     if kind in ("list", "tuple"):
