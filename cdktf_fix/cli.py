@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -18,8 +19,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # help texts are text: "[tool.cdktf-fix]" is no markup
 )
-schema_app = typer.Typer(help="The provider schema the fixes are looked up in.", no_args_is_help=True)
+schema_app = typer.Typer(help="The provider schema the fixes are looked up in.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(schema_app, name="schema")
 
 
@@ -37,113 +39,89 @@ class ReportFormat(str, Enum):
 
 
 Paths = Annotated[
-    list[Path],
-    typer.Argument(help="Python or markdown files, or folders (searched recursively for *.py and *.md).", show_default=False),
+    list[str],
+    typer.Argument(help="Python or markdown files, or folders (searched recursively for *.py and *.md); - reads standard input.", show_default=False),
 ]
+StdinFilename = Annotated[Optional[str], typer.Option("--stdin-filename", help="With -: the file name standard input stands for (its configuration, project and messages).", show_default=False)]
 Unsafe = Annotated[bool, typer.Option("--unsafe-fixes", help="Also apply fixes that pick among several candidates.")]
 Select = Annotated[Optional[list[str]], typer.Option("--select", help="Run only these codemods (repeatable).")]
 Ignore = Annotated[Optional[list[str]], typer.Option("--ignore", help="Do not run these codemods (repeatable).")]
 Format = Annotated[OutputFormat, typer.Option("--format", help="Output format.")]
 Report = Annotated[ReportFormat, typer.Option("--format", help="Output format: text, json (every fix with its edit, safety and whether it was applied) or sarif (code scanning).")]
-ConfigFile = Annotated[Optional[Path], typer.Option("--config", help="Read [tool.cdktf-fix] from this pyproject.toml (default: the nearest one at or above the current folder).", show_default=False)]
+ConfigFile = Annotated[Optional[Path], typer.Option("--config", help="Read [tool.cdktf-fix] from this pyproject.toml for every file (default: for each file, the nearest one at or above its folder).", show_default=False)]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Also print every fix and finding (apply and diff print one summary by default).")]
 
 
 def _console(stderr: bool = False):
+    """A console that prints text as text: markup in messages (``[tool.cdktf-fix]``, a path
+    with ``[/x]`` in it) is never interpreted; styles come from ``_line``."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    return Console(stderr=stderr, highlight=False, soft_wrap=True, markup=False, emoji=False)
+
+
+def _line(*parts):
+    """One line of output: plain strings, and (text, style) pairs."""
+    from rich.text import Text
+
+    return Text.assemble(*parts)
 
 
 def _fail(message: str) -> None:
-    _console(stderr=True).print(f"[red]error:[/red] {message}")
+    _console(stderr=True).print(_line(("error:", "red"), " ", str(message)))
     raise typer.Exit(2)
 
 
-def _config(path: Optional[Path]):
-    from cdktf_fix.io.config import Config, ConfigError, find_config, load_config
+def _request(unsafe: bool, select, ignore, config: Optional[Path]):
+    from cdktf_fix.io.runs import Request
 
-    path = path if path is not None else find_config()
-    if path is None:
-        return Config()  # no configuration: the codemods (and libcst) are not loaded for it
-    from codemods import BY_ID
+    return Request(bool(unsafe), tuple(select or ()), tuple(ignore or ()), config)
 
+
+def _run(paths: list[str], unsafe: bool, select, ignore, write: bool, config_path: Optional[Path] = None, stdin_filename: Optional[str] = None):
+    """The report of a run over ``paths`` (standard input for ``-``), and the BOM of standard input."""
+    from cdktf_fix.io.runs import STDIN, RunError, repair_paths, repair_stdin
+    from cdktf_fix.io.sources import MAX_BYTES, RunReport
+
+    if any(not p.strip() for p in paths):
+        _fail("an empty path was given")
+    request = _request(unsafe, select, ignore, config_path)
     try:
-        return load_config(path, set(BY_ID))
-    except ConfigError as error:
+        if STDIN in paths:
+            if len(paths) > 1:
+                _fail("- (standard input) cannot be combined with other paths")
+            outcome, bom = repair_stdin(request, stdin_filename, MAX_BYTES)
+            return RunReport([outcome]), bom
+        if stdin_filename:
+            _fail("--stdin-filename goes with - (standard input)")
+        return repair_paths([Path(p) for p in paths], request, write), False
+    except RunError as error:
         _fail(str(error))
-
-
-def _options(unsafe: bool, select, ignore, config=None):
-    """Options from the command line over the configuration: --select replaces the configured
-    selection, --ignore adds to the configured one, --unsafe-fixes turns unsafe fixes on."""
-    from cdktf_fix.engine.options import Options
-
-    if select or ignore:
-        from codemods import BY_ID
-
-        unknown = [c for c in (select or []) + (ignore or []) if c not in BY_ID]
-    else:
-        unknown = []
-    if unknown:
-        _fail(f"unknown codemod {', '.join(unknown)} (see `cdktf-fix rules`)")
-    chosen = select or (config.select if config else None)
-    return Options(
-        unsafe_fixes=unsafe or bool(config and config.unsafe_fixes),
-        select=frozenset(chosen) if chosen else None,
-        ignore=frozenset([*(ignore or ()), *(config.ignore if config else ())]),
-        terraform_version=config.terraform_version if config else None,
-        use_lockfile=config.use_lockfile if config else None,
-        lock_table=config.lock_table if config else None,
-    )
-
-
-def _run(paths: list[Path], unsafe: bool, select, ignore, write: bool, config_path: Optional[Path] = None):
-    from dataclasses import replace
-
-    from cdktf_fix.engine import Engine
-    from cdktf_fix.schema import SchemaUnavailable, load_index
-    from cdktf_fix.io.sources import process
-
-    config = _config(config_path)
-    options = _options(unsafe, select, ignore, config)
-    try:
-        schema = load_index()
-    except SchemaUnavailable as error:
-        _fail(str(error))
-    engines: dict = {}
-
-    def engine_for(generated):
-        if generated not in engines:
-            engines[generated] = Engine(schema, replace(options, generated_bindings=generated))
-        return engines[generated]
-
-    return process(engine_for, paths, write, excluded=config.excluded if config.exclude else None)
 
 
 def _print_findings(console, report, show_fixes: bool, show_findings: bool) -> None:
     """Skipped files and blocks always (one line each); fixes and findings when asked."""
-    from rich.markup import escape
-
     for outcome in report.files:
-        path = escape(str(outcome.path))
+        path = (str(outcome.path), "bold")
         if outcome.error:
-            console.print(f"[bold]{path}[/bold]: [red]skipped[/red]: {escape(outcome.error)}")
+            console.print(_line(path, ": ", ("skipped", "red"), ": ", outcome.error))
         for block in outcome.result.skipped:
-            console.print(f"[bold]{path}[/bold]:{block.line}: [red]skipped[/red] {escape(block.reason)}")
+            console.print(_line(path, f":{block.line}: ", ("skipped", "red"), " ", block.reason))
         if show_fixes:
             for fix in outcome.result.fixes:
-                tag = "[green]fixable[/green]" if fix.applied else "[yellow]unsafe fix[/yellow]"
-                console.print(f"[bold]{path}[/bold]:{fix.line}:{fix.column}: [cyan]{fix.codemod}[/cyan] {escape(fix.message)} [{tag}]")
+                tag = ("fixable", "green") if fix.applied else ("unsafe fix", "yellow")
+                console.print(_line(path, f":{fix.line}:{fix.column}: ", (fix.codemod, "cyan"), " ", fix.message, " [", tag, "]"))
         for finding in outcome.result.findings if show_findings else ():
-            hint = f" (did you mean: {escape(', '.join(finding.suggestions[:3]))})" if finding.suggestions else ""
-            console.print(f"[bold]{path}[/bold]:{finding.line}:{finding.column}: [cyan]{finding.codemod}[/cyan] {escape(finding.message)}{hint}")
+            hint = f" (did you mean: {', '.join(finding.suggestions[:3])})" if finding.suggestions else ""
+            console.print(_line(path, f":{finding.line}:{finding.column}: ", (finding.codemod, "cyan"), " ", finding.message, hint))
 
 
-def _summary(report, verb: str) -> str:
-    fixes = sum(1 for f in report.files for x in f.result.fixes if x.applied)
+def _summary(report, verb: str, written_only: bool = False) -> str:
+    """One line; ``written_only`` (apply): fixes count only in files that were written."""
+    fixes = report.fixes(written_only)
     unsafe = sum(1 for f in report.files for x in f.result.fixes if not x.applied)
-    parts = [f"{len(report.files)} file{'s' * (len(report.files) != 1)} checked", f"{fixes} fix{'es' * (fixes != 1)} {verb} in {len(report.changed)} file{'s' * (len(report.changed) != 1)}"]
+    changed = sum(1 for f in report.changed if f.written or not written_only)
+    parts = [f"{len(report.files)} file{'s' * (len(report.files) != 1)} checked", f"{fixes} fix{'es' * (fixes != 1)} {verb} in {changed} file{'s' * (changed != 1)}"]
     if unsafe:
         parts.append(f"{unsafe} unsafe fix{'es' * (unsafe != 1)} available with --unsafe-fixes")
     parts.append(f"{report.count('findings')} finding{'s' * (report.count('findings') != 1)} left")
@@ -170,17 +148,24 @@ def _print_sarif(report, applied: bool) -> None:
 def apply(
     paths: Paths, unsafe_fixes: Unsafe = False, select: Select = None, ignore: Ignore = None,
     output_format: Report = ReportFormat.text, config: ConfigFile = None, verbose: Verbose = False,
+    stdin_filename: StdinFilename = None,
 ) -> None:
-    """Write fixes in place. Exit 0 when nothing is left to report, 1 when findings remain, 2 when a file was skipped."""
-    report = _run(paths, unsafe_fixes, select, ignore, write=True, config_path=config)
-    if output_format is ReportFormat.json:
+    """Write fixes in place (with -, write the repaired code to standard output). Exit 0 when nothing is left to report, 1 when findings remain, 2 when a file was skipped (not read, repaired or written) or on a usage error."""
+    report, bom = _run(paths, unsafe_fixes, select, ignore, write=True, config_path=config, stdin_filename=stdin_filename)
+    stdin = paths == ["-"]
+    if stdin:
+        outcome = report.files[0]
+        sys.stdout.buffer.write((b"\xef\xbb\xbf" if bom else b"") + outcome.result.new_source.encode("utf-8"))
+        sys.stdout.flush()
+        outcome.written = outcome.result.changed
+    if output_format is ReportFormat.json and not stdin:
         print(json.dumps(report.to_dict(applied=True), indent=2))
-    elif output_format is ReportFormat.sarif:
+    elif output_format is ReportFormat.sarif and not stdin:
         _print_sarif(report, applied=True)
     else:
-        console = _console()
+        console = _console(stderr=stdin)
         _print_findings(console, report, show_fixes=verbose, show_findings=verbose)
-        console.print(_summary(report, "applied"))
+        console.print(_summary(report, "applied", written_only=True))
     raise typer.Exit(_exit_code(report, report.count("findings") > 0))
 
 
@@ -188,9 +173,10 @@ def apply(
 def diff(
     paths: Paths, unsafe_fixes: Unsafe = False, select: Select = None, ignore: Ignore = None,
     output_format: Report = ReportFormat.text, config: ConfigFile = None, verbose: Verbose = False,
+    stdin_filename: StdinFilename = None,
 ) -> None:
-    """Print the fixes as a unified diff; write nothing. Exit 1 when there would be changes."""
-    report = _run(paths, unsafe_fixes, select, ignore, write=False, config_path=config)
+    """Print the fixes as a unified diff; write nothing. Exit 0 when nothing would change, 1 when something would, 2 when a file was skipped or on a usage error."""
+    report, _ = _run(paths, unsafe_fixes, select, ignore, write=False, config_path=config, stdin_filename=stdin_filename)
     if output_format is ReportFormat.json:
         data = report.to_dict(applied=False)
         for entry, outcome in zip(data["files"], report.files):
@@ -199,13 +185,12 @@ def diff(
     elif output_format is ReportFormat.sarif:
         _print_sarif(report, applied=False)
     else:
-        from rich.markup import escape
-
         console = _console()
+        styles = (("+++", "bold"), ("---", "bold"), ("+", "green"), ("-", "red"), ("@@", "cyan"))
         for outcome in report.changed:
             for line in outcome.diff().splitlines():
-                style = "green" if line.startswith("+") else "red" if line.startswith("-") else "cyan" if line.startswith("@@") else "bold" if line.startswith(("---", "+++")) else ""
-                console.print(f"[{style}]{escape(line)}[/{style}]" if style else escape(line))
+                style = next((style for prefix, style in styles if line.startswith(prefix)), "")
+                console.print(_line((line, style)))
         _print_findings(_console(stderr=True), report, show_fixes=verbose, show_findings=verbose)
         _console(stderr=True).print(_summary(report, "would be applied"))
     raise typer.Exit(_exit_code(report, bool(report.changed)))
@@ -214,10 +199,10 @@ def diff(
 @app.command()
 def check(
     paths: Paths, unsafe_fixes: Unsafe = False, select: Select = None, ignore: Ignore = None,
-    output_format: Report = ReportFormat.text, config: ConfigFile = None,
+    output_format: Report = ReportFormat.text, config: ConfigFile = None, stdin_filename: StdinFilename = None,
 ) -> None:
-    """List every problem, fixable or not; write nothing. Exit 0 none, 1 some, 2 usage or internal error."""
-    report = _run(paths, unsafe_fixes, select, ignore, write=False, config_path=config)
+    """List every problem, fixable or not; write nothing. Exit 0 no problems, 1 problems, 2 when a file was skipped (not read or repaired) or on a usage error."""
+    report, _ = _run(paths, unsafe_fixes, select, ignore, write=False, config_path=config, stdin_filename=stdin_filename)
     problems = any(f.result.fixes or f.result.findings for f in report.files)
     if output_format is ReportFormat.json:
         print(json.dumps(report.to_dict(applied=False), indent=2))
@@ -250,7 +235,12 @@ def batch(
 
     from cdktf_fix.io.batch import BatchError, batch_folder, batch_jsonl, is_jsonl
 
-    options = _options(unsafe_fixes, select, ignore, _config(config))
+    from cdktf_fix.io.runs import RunError, options_here
+
+    try:
+        options = options_here(_request(unsafe_fixes, select, ignore, config))
+    except RunError as error:
+        _fail(str(error))
     jobs = jobs or os.cpu_count() or 1
     progress, task = _progress("repairing")
     hooks = {"on_start": lambda total: progress.update(task, total=total), "on_sample": lambda _: progress.advance(task)}
@@ -286,7 +276,6 @@ def _progress(description: str):
 
 
 def _print_batch(result) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
     summary = result.summary()
@@ -302,7 +291,7 @@ def _print_batch(result) -> None:
         console.print(counts)
     bad = [s for s in result.samples if s.bad]
     for sample in bad[:20]:
-        console.print(f"[red]bad[/red] {escape(sample.name)}: {escape('; '.join(sample.errors))}")
+        console.print(_line(("bad", "red"), f" {sample.name}: {'; '.join(sample.errors)}"))
     if len(bad) > 20:
         console.print(f"... and {len(bad) - 20} more bad samples (all named in --report)")
 
@@ -355,8 +344,6 @@ def verify(
     WARNING: this command RUNS the code it checks. It executes the project's (or the markdown response's) Python in a subprocess, on a temporary copy, with your user's rights: verify only code you would run yourself. No other cdktf-fix command runs user code.
 
     Exit 0 when every sample synthesizes, 1 when some do not, 2 on a usage error."""
-    from rich.markup import escape
-
     from cdktf_fix.verify import compare, discover_units, verify_units
 
     if jobs < 1 or timeout <= 0:
@@ -375,7 +362,7 @@ def verify(
     def on_result(result) -> None:
         done.append(result)
         if progress.is_terminal:
-            progress.print(f"[{len(done)}/{len(todo)}] {escape(result.name)}: {result.status} ({result.seconds:.1f} s)")
+            progress.print(f"[{len(done)}/{len(todo)}] {result.name}: {result.status} ({result.seconds:.1f} s)")
 
     results = verify_units(todo, jobs=jobs, timeout=timeout, on_result=on_result)
     earlier_results, results = results[: len(earlier)], results[len(earlier):]
@@ -392,13 +379,12 @@ def verify(
 
 
 def _print_verify(results, pairs, summary) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
     colour = {"ok": "green", "error": "red", "timeout": "yellow", "crash": "magenta", "no-entry": "yellow"}
 
     def status(result) -> str:
-        return f"[{colour[result.status]}]{result.status}[/]" if result else "-"
+        return _line((result.status, colour[result.status])) if result else "-"
 
     def table_of(*columns: str):
         table = Table(expand=True)
@@ -409,14 +395,14 @@ def _print_verify(results, pairs, summary) -> None:
     if pairs is None:
         table = table_of("unit", "status", "failure class", "error", "seconds")
         for r in results:
-            table.add_row(escape(r.name), status(r), r.failure_class or "", escape(r.error or ""), f"{r.seconds:.1f}")
+            table.add_row(r.name, status(r), r.failure_class or "", r.error or "", f"{r.seconds:.1f}")
     else:
         table = table_of("unit", "before", "after", "failure class", "error", "seconds")
         for p in pairs:
             shown = p.after if p.after and not p.after.ok else p.before if p.fixed else p.after
             error = ("was: " if p.fixed else "") + (shown.error or "") if shown else ""
             table.add_row(
-                escape(p.name), status(p.before), status(p.after), (shown.failure_class or "") if shown else "", escape(error), f"{p.after.seconds:.1f}" if p.after else ""
+                p.name, status(p.before), status(p.after), (shown.failure_class or "") if shown else "", error, f"{p.after.seconds:.1f}" if p.after else ""
             )
     console = _console()
     console.print(table)
@@ -449,17 +435,19 @@ def schema_info(output_format: Format = OutputFormat.text) -> None:
 
 @schema_app.command("build")
 def schema_build(
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Also write a compressed snapshot (.json.gz) here.")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Also write a compressed snapshot here: a .json.gz file (its versions go beside it, .versions.json).")] = None,
 ) -> None:
     """Rebuild the schema from the installed provider (static scan, no import) and cache it."""
     import time
 
-    from cdktf_fix.schema.store import SchemaUnavailable, build_installed
+    from cdktf_fix.schema.store import SchemaUnavailable, build_installed, check_snapshot_path
 
     start = time.perf_counter()
     try:
+        if output is not None:
+            check_snapshot_path(output)
         index, cache = build_installed(output)
-    except SchemaUnavailable as error:
+    except (SchemaUnavailable, ValueError, OSError) as error:
         _fail(str(error))
     console = _console()
     versions = ", ".join(f"{k} {v}" for k, v in index.versions.items())
@@ -483,6 +471,11 @@ def _main(
 
 
 def main() -> None:
+    try:
+        os.getcwd()
+    except OSError:
+        sys.stderr.write("error: the current folder no longer exists\n")
+        sys.exit(2)
     try:
         app()
     except KeyboardInterrupt:

@@ -97,9 +97,9 @@ def measure(paths: list[Path], cli: list[str], unsafe: bool) -> dict:
     return {
         "paths": [str(p) for p in paths],
         "files_seen": len(files),
-        "files_with_provider_code": sum(1 for f in files if f["status"] != "skipped"),
+        "files_with_provider_code": sum(1 for f in files if f["status"] != "not-checked"),
         "files_changed": sum(1 for f in files if f["status"] == "changed"),
-        "files_not_repaired": [f"{original_path(f['path'], copies)}: {f['error']}" for f in files if f["status"] == "error"],
+        "files_not_repaired": [f"{original_path(f['path'], copies)}: {f['error']}" for f in files if f["status"] == "skipped"],
         "skipped_markdown_blocks": sum(len(f.get("skipped_blocks") or []) for f in files),
         "fixes_applied": sum(fixes.values()),
         "findings": sum(findings.values()),

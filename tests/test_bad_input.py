@@ -102,14 +102,14 @@ def test_unreadable_file(tmp_path: Path, monkeypatch):
     if os.geteuid() != 0:
         os.chmod(path, 0)
     else:  # root reads everything: simulate the refusal where it happens
-        real = Path.read_bytes
+        real = os.open
 
-        def refuse(self):
-            if self.name == "secret.py":
-                raise PermissionError(13, "Permission denied", str(self))
-            return real(self)
+        def refuse(name, *args, **kwargs):
+            if str(name).endswith("secret.py"):
+                raise PermissionError(13, "Permission denied", str(name))
+            return real(name, *args, **kwargs)
 
-        monkeypatch.setattr(Path, "read_bytes", refuse)
+        monkeypatch.setattr(os, "open", refuse)
     try:
         result = apply(path)
     finally:

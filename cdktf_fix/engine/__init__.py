@@ -25,7 +25,7 @@ from itertools import groupby
 
 from cdktf_fix.engine.context import FileContext, PlacementError
 from cdktf_fix.engine.facts import collect_facts
-from cdktf_fix.engine.lines import LineMap
+from cdktf_fix.engine.lines import LineMap, carry_over
 from cdktf_fix.engine.options import Options
 from cdktf_fix.engine.result import Finding, Fix, RepairResult, Status
 from cdktf_fix.engine.suppression import Suppressions, find_suppressions
@@ -52,16 +52,49 @@ def _parse(code: str) -> ast.Module:
         raise _Failed(f"cannot parse: {error}") from None
 
 
+# libcst's native parser overflows its stack on deep nesting and takes the process with it: it
+# only ever sees code this Python's ``ast`` read, and none nested deeper than this
+MAX_DEPTH = 500
+
+
 def _syntax_message(code: str, error: SyntaxError) -> str:
-    """A syntax error, or syntax newer than this Python's ``ast`` reads (libcst may know it)."""
+    """A syntax error, or syntax newer than this Python's ``ast`` reads (libcst may know it:
+    asked only on Python < 3.12, and only for code shallow enough for its parser)."""
+    plain = f"syntax error at line {error.lineno}, column {error.offset or 1}"
+    if "too many nested" in str(error.msg):
+        return f"too deeply nested to parse (line {error.lineno})"
+    if sys.version_info >= (3, 12) or _bracket_depth(code) > 100:
+        return plain
     import libcst as cst
 
     try:
         cst.parse_module(code)
     except Exception:  # noqa: BLE001 - any libcst failure means the code does not parse
-        return f"syntax error at line {error.lineno}, column {error.offset or 1}"
+        return plain
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
     return f"uses syntax newer than Python {version} reads (line {error.lineno}); run cdktf-fix with a newer Python"
+
+
+def _bracket_depth(code: str) -> int:
+    """The deepest bracket nesting of the text (strings and comments counted too: an upper bound)."""
+    depth = deepest = 0
+    for char in code:
+        if char in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")]}":
+            depth -= 1
+    return deepest
+
+
+def _depth(tree: ast.AST) -> int:
+    """The depth of an ``ast`` tree (iteratively: deep trees are the point)."""
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
 
 
 class Engine:
@@ -88,6 +121,11 @@ class Engine:
         if suppressions.whole_file:  # ``# cdktf-fix: ignore-file``
             return RepairResult(source, source, status=Status.SKIPPED)
         codemods = [c for c in self.codemods if c.id not in suppressions.file_ids]
+        if source.startswith("\ufeff"):  # a BOM (in a markdown block): the code is what follows it
+            result = self.repair(source[1:])
+            result.source = source
+            result.new_source = "\ufeff" + result.new_source
+            return result
         try:
             return self._rounds(source, suppressions, _steps(codemods))
         except _Failed as failure:
@@ -102,6 +140,7 @@ class Engine:
 
     def _rounds(self, source: str, suppressions: Suppressions, steps) -> RepairResult:
         code, parsed, tree = source, _parse(source), None
+        self._base = None  # libcst's round trip of the source (set when it first parses it)
         applied: list[Fix] = []
         for _ in range(self.options.max_iterations):
             try:
@@ -128,20 +167,28 @@ class Engine:
         findings = sorted((f for f in left if isinstance(f, Finding)), key=lambda f: (f.line, f.column))
         if not applied:
             return RepairResult(source, source, fixes, findings)
-        return RepairResult(source, _with_tail_of(source, code), fixes, findings, Status.CHANGED)
+        new_source = carry_over(source, self._base, code)
+        try:
+            ast.parse(new_source)
+        except (SyntaxError, ValueError) as error:
+            raise _Failed(f"internal error: the repaired code does not parse ({error}); file left as it was") from None
+        return RepairResult(source, new_source, fixes, findings, Status.CHANGED)
 
-    @staticmethod
-    def _apply(tree, source: str, parsed: ast.Module, ctx: FileContext):
+    def _apply(self, tree, source: str, parsed: ast.Module, ctx: FileContext):
         import libcst as cst
 
         from cdktf_fix.engine.imports import plan_imports
         from cdktf_fix.engine.rewrite import PairingError, apply_plan
 
         if tree is None:
+            depth = _depth(parsed)
+            if depth > MAX_DEPTH:
+                raise _Failed(f"too deeply nested to edit safely (depth {depth}, the limit is {MAX_DEPTH}); file left as it was")
             try:
                 tree = cst.parse_module(source)
             except Exception as error:  # noqa: BLE001 - libcst refuses what ast read: leave it
                 raise _Failed(f"cannot parse: {error}") from None
+            self._base = tree.code
         try:
             tree = apply_plan(tree, parsed, ctx)
         except PairingError as error:
@@ -157,26 +204,6 @@ def _located(reports: list, source: str, code: str) -> list:
     for report in reports:
         report.line = lines.old_line(report.line)
     return list(reports)
-
-
-def _tail(text: str) -> str:
-    """The blank and comment-only lines that end ``text``."""
-    lines = text.splitlines(keepends=True)
-    start = len(lines)
-    while start and (not lines[start - 1].strip() or lines[start - 1].lstrip().startswith("#")):
-        start -= 1
-    return "".join(lines[start:])
-
-
-def _with_tail_of(source: str, new_source: str) -> str:
-    """``new_source`` ending as ``source`` does: libcst does not always give back the blank and
-    comment lines after the last statement (blank lines before a whitespace-only last line),
-    and no codemod edits them."""
-    old_tail, new_tail = _tail(source), _tail(new_source)
-    whitespace_only = any(not line.strip() and line.rstrip("\r\n") for line in old_tail.splitlines(keepends=True))
-    if old_tail == new_tail or not whitespace_only:
-        return new_source  # the same, or not the case libcst gets wrong (a comment an import left may end the file)
-    return new_source[: len(new_source) - len(new_tail)] + old_tail
 
 
 def _steps(codemods: list) -> list:

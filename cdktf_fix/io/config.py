@@ -9,8 +9,8 @@
     use-lockfile = "dynamodb"                   # "keep" or "dynamodb" (see backend-lockfile)
     lock-table = "terraform-locks"              # the DynamoDB table for use-lockfile = "dynamodb"
 
-The file is found by walking up from the current folder to the first ``pyproject.toml`` that
-has the table (``--config`` names one).  Command-line options override it.
+Each file gets the first ``pyproject.toml`` with the table found walking up from its own
+folder (``--config`` names one for every file).  Command-line options override it.
 """
 
 from __future__ import annotations
@@ -61,12 +61,14 @@ def find_config(start: Path | None = None) -> Path | None:
     folder = (start or Path.cwd()).resolve()
     for candidate in [folder, *folder.parents]:
         pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file():
-            try:
-                if "cdktf-fix" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}):
-                    return pyproject
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        try:
+            if not pyproject.is_file():
                 continue
+            tool = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool")
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue  # not ours to judge: a pyproject.toml we cannot read has no settings for us
+        if isinstance(tool, dict) and "cdktf-fix" in tool:
+            return pyproject
     return None
 
 
@@ -82,7 +84,10 @@ def load_config(path: Path | None, known_codemods: set[str]) -> Config:
         raise ConfigError(f"{path}: cannot be read ({error})") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML ({error})") from None
-    table = data.get("tool", {}).get("cdktf-fix", {})
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: tool must be a table (it holds [tool.cdktf-fix])")
+    table = tool.get("cdktf-fix", {})
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.cdktf-fix] must be a table")
     unknown = sorted(set(table) - KEYS)
@@ -124,8 +129,8 @@ def load_config(path: Path | None, known_codemods: set[str]) -> Config:
 
 
 def parse_version(text: str) -> tuple[int, ...] | None:
+    """``"1.9.8"`` -> (1, 9, 8); None for what is no version (``""``, ``"latest"``)."""
     parts = text.strip().lstrip("v~>=^ ").split(".")
-    try:
-        return tuple(int(p) for p in parts if p != "")
-    except ValueError:
+    if not parts or any(not p.isdigit() for p in parts):
         return None
+    return tuple(int(p) for p in parts)

@@ -12,10 +12,12 @@ import difflib
 import re
 from dataclasses import dataclass, replace
 
+from cdktf_fix.engine.lines import split_lines
 from cdktf_fix.engine.result import RepairResult, SkippedBlock, Status
 
 _FENCE = re.compile(r"^(?P<indent>[ ]{0,3})(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n`]*)$")
 _SYNTAX_LINE = re.compile(r"(syntax error at line )(\d+)")
+_COMMENT_START = re.compile(r"^[ ]{0,3}<!--")
 _PYTHON = {"python", "py", "python3", "py3"}
 
 
@@ -29,20 +31,32 @@ class CodeBlock:
 
 
 def python_blocks(text: str) -> list[CodeBlock]:
-    """Every fenced code block whose info string says Python, with offsets into ``text``."""
+    """Every fenced code block whose info string says Python, with offsets into ``text``.
+
+    Lines end as CommonMark ends them (``\\n``, ``\\r\\n`` or a lone ``\\r``; a form feed or
+    U+2028 is no line break), and a fence inside an HTML comment (``<!-- ... -->``) is no fence.
+    """
     blocks: list[CodeBlock] = []
     offset = 0
     open_fence: tuple[str, str, int, int] | None = None
-    for line in text.splitlines(keepends=True):
-        match = _FENCE.match(line.rstrip("\r\n"))
-        if open_fence is None:
+    in_comment = False
+    for line in split_lines(text):
+        body = line.rstrip("\r\n")
+        if in_comment:
+            in_comment = "-->" not in body
+        elif open_fence is None:
+            match = _FENCE.match(body)
             if match:
                 open_fence = (match["fence"], match["info"].strip(), offset + len(line), len(match["indent"]))
-        elif match and match["fence"][0] == open_fence[0][0] and len(match["fence"]) >= len(open_fence[0]) and not match["info"].strip():
-            fence, info, start, indent = open_fence
-            if info.split()[:1] and info.split()[0].lower() in _PYTHON:
-                blocks.append(CodeBlock(start, offset, text[start:offset], info, indent))
-            open_fence = None
+            elif _COMMENT_START.match(body):
+                in_comment = "-->" not in body[body.index("<!--") + 4:]
+        else:
+            match = _FENCE.match(body)
+            if match and match["fence"][0] == open_fence[0][0] and len(match["fence"]) >= len(open_fence[0]) and not match["info"].strip():
+                fence, info, start, indent = open_fence
+                if info.split()[:1] and info.split()[0].lower() in _PYTHON:
+                    blocks.append(CodeBlock(start, offset, text[start:offset], info, indent))
+                open_fence = None
         offset += len(line)
     return blocks
 
@@ -56,13 +70,18 @@ def text_outside_blocks(text: str) -> list[str]:
     return pieces + [text[last:]]
 
 
+def _line_breaks(text: str, start: int, end: int) -> int:
+    """How many line breaks (``\\n``, ``\\r\\n``, lone ``\\r``) ``text[start:end]`` holds."""
+    return text.count("\n", start, end) + text.count("\r", start, end) - text.count("\r\n", start, end)
+
+
 def looks_like_markdown(text: str) -> bool:
     return "```" in text or "~~~" in text
 
 
 def _dedent(code: str, indent: int) -> tuple[list[str], list[str]]:
     """The block's lines as written and with up to ``indent`` leading spaces removed."""
-    lines = code.splitlines(keepends=True)
+    lines = split_lines(code)
     stripped = []
     for line in lines:
         width = len(line) - len(line.lstrip(" "))
@@ -72,7 +91,7 @@ def _dedent(code: str, indent: int) -> tuple[list[str], list[str]]:
 
 def _reindent(original: list[str], stripped: list[str], new_code: str, indent: int) -> str:
     """Lines the repair kept come back as written; new lines get the fence indentation."""
-    new_lines = new_code.splitlines(keepends=True)
+    new_lines = split_lines(new_code)
     out: list[str] = []
     matcher = difflib.SequenceMatcher(a=stripped, b=new_lines, autojunk=False)
     for tag, a1, a2, b1, b2 in matcher.get_opcodes():
@@ -89,8 +108,11 @@ def repair_markdown(engine, text: str) -> RepairResult:
     fixes, findings, skipped = [], [], []
     last = 0
     parsed = False
+    counted, line = 0, 1  # line numbers counted once through the text, not from its start for every block
     for block in python_blocks(text):
-        first_line = text.count("\n", 0, block.start) + 1
+        line += _line_breaks(text, counted, block.start)
+        counted = block.start
+        first_line = line
         original, stripped = _dedent(block.code, block.indent)
         result = engine.repair("".join(stripped))
         parsed = parsed or result.status is not Status.SKIPPED

@@ -12,6 +12,7 @@ was read is not overwritten.
 from __future__ import annotations
 
 import difflib
+import errno
 import os
 import stat
 import tempfile
@@ -71,10 +72,19 @@ class RunReport:
     def count(self, attribute: str) -> int:
         return sum(len(getattr(f.result, attribute)) for f in self.files)
 
+    def fixes(self, written_only: bool) -> int:
+        """Fixes applied (``written_only``: only those in files that were written)."""
+        return sum(1 for f in self.files if f.written or not written_only for x in f.result.fixes if x.applied)
+
     def to_dict(self, applied: bool) -> dict:
+        """The run as JSON.  A file's ``status`` is ``changed``, ``unchanged``, ``not-checked``
+        (it cannot hold provider code, or opts out with ``# cdktf-fix: ignore-file``) or
+        ``skipped`` (it could not be read, parsed, repaired or written: ``error`` says why), the
+        same words the text output uses."""
         files = []
         for outcome in self.files:
             entry = {"path": str(outcome.path), **outcome.result.to_dict(), "written": outcome.written}
+            entry["status"] = {"error": "skipped", "skipped": "not-checked"}.get(entry["status"], entry["status"])
             for fix in entry["fixes"]:
                 fix["applied"] = fix["applied"] and applied and outcome.written
             files.append(entry)
@@ -83,91 +93,147 @@ class RunReport:
             "summary": {
                 "files": len(self.files),
                 "changed": len(self.changed),
-                "fixes": sum(1 for f in self.files for x in f.result.fixes if x.applied),
+                "fixes": self.fixes(written_only=applied),
                 "unsafe_fixes_not_applied": sum(1 for f in self.files for x in f.result.fixes if not x.applied),
                 "findings": self.count("findings"),
-                "errors": len(self.errors),
+                "skipped": len(self.errors),
                 "skipped_blocks": self.skipped_blocks,
             },
         }
 
 
 def _is_venv(path: Path) -> bool:
-    return (path / "pyvenv.cfg").is_file()
+    try:
+        return (path / "pyvenv.cfg").is_file()
+    except OSError:
+        return False
 
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 SOURCE_SUFFIXES = frozenset({".py"}) | MARKDOWN_SUFFIXES
+_NOT_REGULAR = "not a regular file (a FIFO, device or socket): not read"
 
 
 def is_markdown(path: Path) -> bool:
     return path.suffix.lower() in MARKDOWN_SUFFIXES
 
 
-def iter_source_files(paths: Iterable[Path]) -> Iterator[Path | tuple[Path, str]]:
-    """Python and markdown files under ``paths``; a (path, reason) tuple for paths that cannot
-    be walked.
+def _kind(path: Path) -> tuple[str | None, str | None]:
+    """(``"file"``, ``"folder"`` or None, the reason when None) for a path, links followed."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None, "broken or looping symbolic link" if os.path.islink(path) else "no such file or directory"
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return None, "broken or looping symbolic link"
+        return None, _reason(error)
+    if stat.S_ISDIR(info.st_mode):
+        return "folder", None
+    if stat.S_ISREG(info.st_mode):
+        return "file", None
+    return None, _NOT_REGULAR
 
-    Named files are always taken (as markdown when they end in ``.md``, else as Python); folders are walked recursively, skipping hidden folders,
-    virtual environments, ``cdktf.out``, generated bindings (``.gen``, ``imports``) and
-    ``node_modules``.  Symlinked folders are not followed (no loops).
+
+def iter_source_files(paths: Iterable[Path]) -> Iterator[Path | tuple[Path, str]]:
+    """Python and markdown files under ``paths``; a (path, reason) tuple for what cannot be
+    read: a missing path, a broken or looping link, a folder that cannot be listed, and anything
+    that is not a regular file (a FIFO or device is never opened).
+
+    Named files are always taken (as markdown when they end in ``.md``, else as Python); folders
+    are walked recursively, skipping hidden folders, virtual environments, ``cdktf.out``,
+    generated bindings (``.gen``, ``imports``) and ``node_modules``.  Symlinked folders are not
+    followed (no loops); a symlinked file is read (and written) through its link.
     """
     seen: set[str] = set()  # real paths: a file named twice, or reached through a link, is taken once
-    broken: set[str] = set()
+    reported: set[str] = set()
+
+    def bad(path: Path, reason: str):
+        key = os.path.abspath(path)
+        if key not in reported:
+            reported.add(key)
+            yield (path, reason)
+
+    def take(path: Path):
+        kind, reason = _kind(path)
+        if kind != "file":
+            yield from bad(path, reason or _NOT_REGULAR)
+            return
+        resolved = os.path.realpath(path)
+        if resolved not in seen:
+            seen.add(resolved)
+            yield path
+
     for root in paths:
-        if not root.exists():
-            if os.path.abspath(root) not in broken:
-                broken.add(os.path.abspath(root))
-                yield (root, "broken or looping symbolic link" if root.is_symlink() else "no such file or directory")
-            continue
-        if root.is_file():
-            resolved = os.path.realpath(root)
-            if resolved not in seen:
-                seen.add(resolved)
-                yield root
-            continue
-        for folder, dirs, files in os.walk(root, followlinks=False):
-            base = Path(folder)
-            real_folder = os.path.realpath(folder)  # once a folder: only links among its files resolve on their own
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS and not _is_venv(base / d))
-            for name in sorted(files):
-                if os.path.splitext(name)[1].lower() in SOURCE_SUFFIXES and not name.startswith("."):
-                    path = base / name
+        kind, reason = _kind(root)
+        if kind is None:
+            yield from bad(root, reason)
+        elif kind == "file":
+            yield from take(root)
+        else:
+            stack = [root]
+            while stack:
+                folder = stack.pop()
+                try:
+                    with os.scandir(folder) as entries:
+                        children = sorted(entries, key=lambda e: e.name)
+                except OSError as error:
+                    yield from bad(folder, f"folder cannot be read ({_reason(error)}): skipped")
+                    continue
+                subfolders = []
+                for entry in children:
+                    name = entry.name
                     try:
-                        if os.path.islink(path):
-                            resolved = str(path.resolve(strict=True))
-                        else:
-                            resolved = os.path.join(real_folder, name)
-                    except (OSError, RuntimeError):
-                        if os.path.abspath(path) not in broken:
-                            broken.add(os.path.abspath(path))
-                            yield (path, "broken or looping symbolic link")
-                        continue
-                    if resolved not in seen:
-                        seen.add(resolved)
-                        yield path
+                        is_folder = entry.is_dir(follow_symlinks=False)
+                    except OSError:
+                        is_folder = False
+                    if is_folder:
+                        if not name.startswith(".") and name not in SKIP_DIRS and not _is_venv(Path(entry.path)):
+                            subfolders.append(Path(entry.path))
+                    elif os.path.splitext(name)[1].lower() in SOURCE_SUFFIXES and not name.startswith("."):
+                        yield from take(Path(entry.path))
+                stack.extend(reversed(subfolders))
 
 
 MAX_BYTES = 10_000_000  # larger files are reported and left alone
 
 
 def read_source(path: Path) -> SourceText:
-    """Read a Python or markdown file as text; raises ValueError with a reason for files that
-    are too large, binary or not UTF-8."""
-    info = path.stat()
-    if info.st_size > MAX_BYTES:
+    """Read a Python or markdown file as text; raises ValueError with a reason for what is not
+    a regular file, too large, binary or not UTF-8.  Nothing but a regular file is ever read
+    (opened without blocking, checked on the open descriptor), and never more than the limit."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError(_NOT_REGULAR)
+        chunks, size = [], 0
+        while size <= MAX_BYTES:
+            chunk = os.read(fd, min(1 << 20, MAX_BYTES + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    finally:
+        os.close(fd)
+    if size > MAX_BYTES:
         raise ValueError(f"larger than {MAX_BYTES // 1_000_000} MB")
-    data = path.read_bytes()
+    data = b"".join(chunks)
+    return SourceText(*decode_source(data), info.st_mtime_ns, info.st_size)
+
+
+def decode_source(data: bytes) -> tuple[str, bool]:
+    """The text of a file's bytes and whether it starts with a UTF-8 BOM; ValueError with a
+    reason for binary or non-UTF-8 data."""
     bom = data.startswith(_BOM)
     if bom:
         data = data[len(_BOM):]
     if b"\x00" in data:
         raise ValueError("binary file (contains NUL bytes)")
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8"), bom
     except UnicodeDecodeError as error:
         raise ValueError(f"not UTF-8 (byte {error.start}: {error.reason})") from None
-    return SourceText(text, bom, info.st_mtime_ns, info.st_size)
 
 
 def encode_source(text: str, original: SourceText) -> bytes:
@@ -176,21 +242,26 @@ def encode_source(text: str, original: SourceText) -> bytes:
 
 
 def write_source(path: Path, text: str, original: SourceText) -> None:
-    """Atomically replace ``path`` with ``text``, unless it changed since it was read."""
-    info = path.stat()
+    """Atomically replace the file at ``path`` with ``text``, unless it changed since it was
+    read.  A symbolic link is written through: the file it points at changes, the link stays."""
+    target = Path(os.path.realpath(path))
+    info = os.stat(target)
+    if not stat.S_ISREG(info.st_mode):
+        raise OSError(errno.EINVAL, "not a regular file; not overwritten")
     if (info.st_mtime_ns, info.st_size) != (original.mtime_ns, original.size):
-        raise OSError("changed on disk since it was read; not overwritten")
-    if not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK):
-        raise OSError("read-only file; not overwritten")
+        raise OSError(errno.EAGAIN, "changed on disk since it was read; not overwritten")
+    if not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(target, os.W_OK):
+        raise OSError(errno.EACCES, "read-only file; not overwritten")
     data = encode_source(text, original)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".cdktf-fix.tmp")
+    # a short temporary name: the file's own name may already be near the 255-byte limit
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".cdktf-fix-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, stat.S_IMODE(info.st_mode))
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -214,17 +285,20 @@ def repair_text(engine: Engine, text: str, markdown: bool) -> RepairResult:
 
 
 def repair_file(engine_for, path: Path, write: bool) -> FileOutcome:
-    """Read, repair and (when ``write``) atomically rewrite one file."""
+    """Read, repair and (when ``write``) atomically rewrite one file.  ``write`` may be a reason
+    (a string) why this file must not be written; its repair is then reported, not applied."""
     try:
         source = read_source(path)
     except (OSError, ValueError) as error:
         return _failed(path, _reason(error))
     # a file that cannot hold provider code is not parsed: nor is the folder tree looked up for it
     generated = generated_bindings(path) if may_hold_provider_code(source.text) else frozenset()
-    result = repair_text(engine_for(generated), source.text, is_markdown(path))
+    result = repair_text(engine_for(path, generated), source.text, is_markdown(path))
     outcome = FileOutcome(path, result)
     if write and result.changed and result.status is Status.CHANGED:
         try:
+            if isinstance(write, str):
+                raise OSError(errno.EPERM, write)
             write_source(path, result.new_source, source)
             outcome.written = True
         except OSError as error:
@@ -232,18 +306,32 @@ def repair_file(engine_for, path: Path, write: bool) -> FileOutcome:
     return outcome
 
 
-def process(engine_for, paths: Iterable[Path], write: bool, excluded=None) -> RunReport:
-    """Repair every Python and markdown file under ``paths``; write results when ``write``.
+def process(engine_for, items: Iterable[Path | tuple[Path, str]], write: bool, roots: Iterable[Path] = (), excluded=None) -> RunReport:
+    """Repair every file of ``items`` (what ``iter_source_files`` found under ``roots``); write
+    the results when ``write``.
 
-    ``engine_for(generated_bindings)`` returns the engine to use for a file (the options differ
-    only when a project generates provider bindings with ``cdktf get``).  ``excluded(path)`` says which files to leave out
-    (the configuration's ``exclude``).
+    ``engine_for(path, generated_bindings)`` returns the engine for a file (its configuration,
+    and the provider bindings its project generates with ``cdktf get``); ``excluded(path)`` says
+    which files to leave out.  A file found in a folder through a symbolic link to a file outside
+    every folder given is repaired but never written (the link's target is not the user's to
+    change); a file named on the command line is written through its link.
     """
+    roots = list(roots)
+    folders = [os.path.realpath(r) for r in roots if os.path.isdir(r)]
+    named = {os.path.abspath(r) for r in roots if not os.path.isdir(r)}
     report = RunReport()
-    for item in iter_source_files(paths):
-        if excluded is not None and not isinstance(item, tuple) and excluded(item):
+    for item in items:
+        if isinstance(item, tuple):
+            report.files.append(_failed(*item))
             continue
-        report.files.append(_failed(*item) if isinstance(item, tuple) else repair_file(engine_for, item, write))
+        if excluded is not None and excluded(item):
+            continue
+        allowed: bool | str = write
+        if write and os.path.islink(item) and os.path.abspath(item) not in named:
+            target = os.path.realpath(item)
+            if not any(target == f or target.startswith(f.rstrip(os.sep) + os.sep) for f in folders):
+                allowed = f"a symbolic link to {target}, outside the folders given; not written"
+        report.files.append(repair_file(engine_for, item, allowed))
     return report
 
 

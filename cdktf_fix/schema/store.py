@@ -101,18 +101,32 @@ def read_snapshot_versions(path: Path) -> dict:
     return read_snapshot(path)["versions"]
 
 
+SNAPSHOT_SUFFIX = ".json.gz"
+
+
+def check_snapshot_path(path: Path) -> None:
+    """A snapshot goes to ``<name>.json.gz`` (its versions beside it, ``<name>.versions.json``)
+    in a folder that exists; ValueError with the reason otherwise (checked before the build)."""
+    if path.is_dir():
+        raise ValueError(f"{path}: is a folder; name the {SNAPSHOT_SUFFIX} file to write")
+    if not path.name.endswith(SNAPSHOT_SUFFIX) or path.name == SNAPSHOT_SUFFIX:
+        raise ValueError(f"{path}: a snapshot is a {SNAPSHOT_SUFFIX} file (e.g. schema-21.22.1{SNAPSHOT_SUFFIX})")
+    if not path.parent.is_dir():
+        raise ValueError(f"{path.parent}: no such folder")
+
+
 def write_snapshot(schema: dict, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    check_snapshot_path(path)
     data = json.dumps(schema, separators=(",", ":"), sort_keys=True).encode("utf-8")
     # mtime=0 keeps the file byte-identical when the schema has not changed
     _atomic_write(path, gzip.compress(data, compresslevel=9, mtime=0))
-    meta = path.with_name(path.name.replace(".json.gz", ".versions.json"))
+    meta = path.with_name(path.name[: -len(SNAPSHOT_SUFFIX)] + ".versions.json")
     _atomic_write(meta, (json.dumps(schema["versions"], indent=2, sort_keys=True) + "\n").encode("utf-8"))
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cdktf-fix-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -1,0 +1,161 @@
+"""A run of ``apply``, ``diff`` or ``check``: which configuration and engine each file gets.
+
+Every file gets the ``[tool.cdktf-fix]`` of the nearest ``pyproject.toml`` at or above its own
+folder that has that table (as ruff finds its settings), or the one ``--config`` names for all
+of them; the command line overrides it.  All the configurations a run needs are read before any
+file is repaired, so a broken one stops the run before anything is written.  Standard input
+(``-``) is one file, named by ``--stdin-filename`` for its configuration, its project and its
+messages.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from cdktf_fix.engine.options import Options
+from cdktf_fix.io.config import Config, ConfigError, find_config, load_config
+from cdktf_fix.io.sources import FileOutcome, RunReport, _reason, decode_source, is_markdown, iter_source_files, process, repair_text
+from cdktf_fix.schema.project import generated_bindings
+
+STDIN = "-"
+
+
+class RunError(Exception):
+    """A run that cannot start (a bad configuration or option, no schema): one line says why."""
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the command line asks for."""
+
+    unsafe_fixes: bool = False
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    config: Path | None = None  # ``--config``: one configuration for every file
+
+
+class Settings:
+    """The configuration of every file of a run, and the engine for each configuration."""
+
+    def __init__(self, request: Request, known_codemods: set[str]) -> None:
+        self.request = request
+        self._schema = None
+        self.known = known_codemods
+        unknown = [c for c in (*request.select, *request.ignore) if c not in known_codemods]
+        if unknown:
+            raise RunError(f"unknown codemod {', '.join(unknown)} (see `cdktf-fix rules`)")
+        both = sorted(set(request.select) & set(request.ignore))
+        if both:
+            raise RunError(f"{', '.join(both)} is both selected and ignored: nothing would run")
+        self._configs: dict[Path, Config] = {}
+        self._engines: dict = {}
+        self._explicit = self._load(request.config) if request.config is not None else None
+
+    def _load(self, path: Path | None) -> Config:
+        try:
+            return load_config(path, self.known)
+        except ConfigError as error:
+            raise RunError(str(error)) from None
+
+    def config_for(self, path: Path) -> Config:
+        if self._explicit is not None:
+            return self._explicit
+        folder = Path(path).absolute().parent
+        config = self._configs.get(folder)
+        if config is None:
+            config = self._configs[folder] = self._load(find_config(folder))
+        return config
+
+    def options_for(self, config: Config) -> Options:
+        """The command line over the configuration: ``--select`` replaces the configured
+        selection, ``--ignore`` adds to the configured one, ``--unsafe-fixes`` turns them on."""
+        request = self.request
+        chosen = request.select or config.select
+        options = Options(
+            unsafe_fixes=request.unsafe_fixes or config.unsafe_fixes,
+            select=frozenset(chosen) if chosen else None,
+            ignore=frozenset([*request.ignore, *config.ignore]),
+            terraform_version=config.terraform_version,
+            use_lockfile=config.use_lockfile,
+            lock_table=config.lock_table,
+        )
+        if options.select is not None and options.select <= options.ignore:
+            where = f" ({config.path})" if config.path else ""
+            raise RunError(f"every selected codemod is also ignored{where}: nothing would run")
+        return options
+
+    @property
+    def schema(self):
+        if self._schema is None:
+            from cdktf_fix.schema import SchemaUnavailable, load_index
+
+            try:
+                self._schema = load_index()
+            except SchemaUnavailable as error:
+                raise RunError(str(error)) from None
+        return self._schema
+
+    def engine_for(self, path: Path, generated: frozenset[str]):
+        from cdktf_fix.engine import Engine
+
+        config = self.config_for(path)
+        key = (id(config), generated)
+        engine = self._engines.get(key)
+        if engine is None:
+            options = replace(self.options_for(config), generated_bindings=generated)
+            engine = self._engines[key] = Engine(self.schema, options)
+        return engine
+
+    def excluded(self, path: Path) -> bool:
+        config = self.config_for(path)
+        return bool(config.exclude) and config.excluded(path)
+
+
+def _settings(request: Request) -> Settings:
+    from codemods import BY_ID
+
+    settings = Settings(request, set(BY_ID))
+    settings.schema  # noqa: B018 - a missing schema stops the run before anything else
+    return settings
+
+
+def options_here(request: Request) -> Options:
+    """The options of a run with no files to find configurations from (``batch``): the
+    configuration at or above the current folder, or ``--config``."""
+    from codemods import BY_ID
+
+    settings = Settings(request, set(BY_ID))
+    return settings.options_for(settings.config_for(Path.cwd() / "-"))
+
+
+def repair_paths(paths: list[Path], request: Request, write: bool) -> RunReport:
+    """Repair (and, when ``write``, rewrite) every Python and markdown file under ``paths``."""
+    settings = _settings(request)
+    items = list(iter_source_files(paths))
+    for item in items:  # every configuration first: a broken one stops the run before any write
+        if not isinstance(item, tuple):
+            settings.options_for(settings.config_for(item))
+    return process(settings.engine_for, items, write, roots=paths, excluded=settings.excluded)
+
+
+def repair_stdin(request: Request, filename: str | None, limit: int) -> tuple[FileOutcome, bool]:
+    """Repair what standard input holds (at most ``limit`` bytes); (its outcome, its BOM)."""
+    from cdktf_fix.engine import may_hold_provider_code
+    from cdktf_fix.engine.result import RepairResult, Status
+
+    settings = _settings(request)
+    path = Path(filename) if filename else Path(STDIN)
+    data = sys.stdin.buffer.read(limit + 1)
+    if len(data) > limit:
+        return FileOutcome(path, RepairResult("", "", status=Status.ERROR, error=f"larger than {limit // 1_000_000} MB")), False
+    try:
+        text, bom = decode_source(data)
+    except ValueError as error:
+        return FileOutcome(path, RepairResult("", "", status=Status.ERROR, error=_reason(error))), False
+    if filename and settings.excluded(path):
+        return FileOutcome(path, RepairResult(text, text, status=Status.SKIPPED)), bom
+    generated = generated_bindings(path.absolute()) if filename and may_hold_provider_code(text) else frozenset()
+    result = repair_text(settings.engine_for(path, generated), text, is_markdown(path))
+    return FileOutcome(path, result), bom
