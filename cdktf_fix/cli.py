@@ -233,7 +233,7 @@ def batch(
     Prints one summary table. Exit 0 when every sample is clean after the repair, 1 when findings remain, 2 when a sample could not be read or repaired (it is named; the batch goes on)."""
     import os
 
-    from cdktf_fix.io.batch import BatchError, batch_folder, batch_jsonl, is_jsonl
+    from cdktf_fix.io.batch import BatchError, BatchInterrupted, batch_folder, batch_jsonl, check_outputs, is_jsonl, write_report
 
     from cdktf_fix.io.runs import RunError, options_here
 
@@ -242,6 +242,10 @@ def batch(
     except RunError as error:
         _fail(str(error))
     jobs = jobs or os.cpu_count() or 1
+    try:
+        check_outputs(source, out, report)  # every output against every input, before any work
+    except BatchError as error:
+        _fail(str(error))
     progress, task = _progress("repairing")
     hooks = {"on_start": lambda total: progress.update(task, total=total), "on_sample": lambda _: progress.advance(task)}
     try:
@@ -254,11 +258,17 @@ def batch(
                 result = batch_folder(source, out, options, jobs, **hooks)
             else:
                 _fail(f"{source}: not a folder of samples or a JSONL file (.jsonl, .ndjson)")
+    except BatchInterrupted as error:  # the workers are ended and nothing was written
+        _console(stderr=True).print(_line(("error:", "red"), " ", str(error)))
+        raise typer.Exit(128 + error.signum)
     except BatchError as error:
         _fail(str(error))
-    if report is not None:
-        report.write_text(json.dumps(result.to_dict(), indent=2) + "\n")
     _print_batch(result)
+    if report is not None:
+        try:
+            write_report(report, result)
+        except BatchError as error:
+            _fail(str(error))
     summary = result.summary()
     raise typer.Exit(2 if summary["bad"] else 1 if summary["findings"] else 0)
 
@@ -280,6 +290,8 @@ def _print_batch(result) -> None:
 
     summary = result.summary()
     console = _console()
+    for note in result.notes:  # e.g. a --jobs clamped to 4 per core
+        console.print(_line(("note:", "yellow"), " ", note))
     table = Table("", "samples", title=f"cdktf-fix batch ({summary['seconds']:.1f} s)", title_justify="left")
     for label, key in (("samples", "samples"), ("changed", "changed"), ("clean after", "clean_after"), ("bad (not repaired)", "bad")):
         table.add_row(label, str(summary[key]))

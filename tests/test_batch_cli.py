@@ -1,10 +1,5 @@
 """`cdktf-fix batch` on the command line: outputs checked before any work, the report written
-atomically, an interrupted batch's exit code, a clamped --jobs (issue 13, items 7 and 12).
-
-The tests marked ``CLI_CHANGE`` need the change to ``cdktf_fix/cli.py`` that goes with
-``cdktf_fix/io/batch.py`` (``check_outputs`` before the run, ``write_report``, ``BatchInterrupted``,
-``notes``); they are strict xfails until it is applied: then remove the marker.
-"""
+atomically, an interrupted batch's exit code, a clamped --jobs (issue 13, items 7 and 12)."""
 
 from __future__ import annotations
 
@@ -22,7 +17,6 @@ from typer.testing import CliRunner
 from cdktf_fix.cli import app
 
 BAD = "from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioning\nS3BucketVersioning(None, 'v', bucket='b', versioning_configuration=c)\n"
-CLI_CHANGE = pytest.mark.xfail(strict=True, reason="needs the cdktf_fix/cli.py change of issue 13 (batch part); remove this marker once applied")
 
 
 def _batch(*args) -> object:
@@ -36,7 +30,6 @@ def dataset(tmp_path: Path) -> Path:
     return path
 
 
-@CLI_CHANGE
 def test_a_report_over_the_source_is_refused_before_any_work(dataset: Path, tmp_path: Path):
     before = dataset.read_bytes()
     result = _batch(dataset, "--field", "r", "--out", tmp_path / "o.jsonl", "--report", dataset, "--jobs", 1)
@@ -45,7 +38,6 @@ def test_a_report_over_the_source_is_refused_before_any_work(dataset: Path, tmp_
     assert dataset.read_bytes() == before and not (tmp_path / "o.jsonl").exists()
 
 
-@CLI_CHANGE
 def test_a_report_inside_the_source_folder_is_refused_before_any_work(tmp_path: Path):
     src = tmp_path / "src"
     (src / "s").mkdir(parents=True)
@@ -55,7 +47,6 @@ def test_a_report_inside_the_source_folder_is_refused_before_any_work(tmp_path: 
     assert not (src / "report.json").exists() and not (tmp_path / "out").exists()
 
 
-@CLI_CHANGE
 def test_a_report_in_a_missing_folder_is_refused_before_any_work(dataset: Path, tmp_path: Path):
     result = _batch(dataset, "--field", "r", "--out", tmp_path / "o.jsonl", "--report", tmp_path / "missing" / "r.json", "--jobs", 1)
     assert result.exit_code == 2 and "does not exist" in result.output and "Traceback" not in result.output
@@ -68,13 +59,11 @@ def test_an_absurd_job_count_is_no_traceback(dataset: Path, tmp_path: Path):
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
-@CLI_CHANGE
 def test_a_clamped_job_count_is_said(dataset: Path, tmp_path: Path):
     result = _batch(dataset, "--field", "r", "--out", tmp_path / "o.jsonl", "--jobs", "99999999999999999999")
     assert "is more than 4 per core" in result.output
 
 
-@CLI_CHANGE
 def test_an_interrupted_batch_exits_128_plus_the_signal(tmp_path: Path):
     src = tmp_path / "src"
     for i in range(400):
