@@ -3,6 +3,7 @@ synth run (slow) covering ok, error, crash, restart, markdown, module purging an
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -329,7 +330,8 @@ def test_cli_verify_usage_errors_are_one_line(tmp_path):
 
 def test_cli_verify_help_says_it_runs_the_code():
     result = CliRunner().invoke(app, ["verify", "--help"])
-    assert "RUNS the code it checks" in result.output and "No other cdktf-fix command runs user code" in " ".join(result.output.split())
+    text = " ".join(re.sub(r"-\n\s*", "-", result.output).split())  # help wraps lines at hyphens too
+    assert "RUNS the code it checks" in text and "No other cdktf-fix command runs user code" in text
 
 
 # -- real synth (slow): one verify_units call, two jsii starts --------------------------
@@ -365,13 +367,16 @@ def synth_run(tmp_path_factory):
         project("loops", {"main.py": "from cdktf import App\nwhile True:\n    pass\napp = App()\napp.synth()\n"}),
     ]
     seen = []
-    results = verify_units(units, jobs=1, timeout=10, on_result=seen.append)
-    return {r.name: r for r in results}, seen, units
+    timeline = []  # results and events, as they came
+    results = verify_units(
+        units, jobs=1, timeout=10, on_result=lambda r: (seen.append(r), timeline.append(r.name)), on_event=lambda *e: timeline.append(e)
+    )
+    return {r.name: r for r in results}, seen, units, timeline
 
 
 @pytest.mark.slow
 def test_synth_ok_error_and_markdown(synth_run):
-    results, seen, units = synth_run
+    results, seen, units, _ = synth_run
     assert len(seen) == len(units) and [r.name for r in seen] == [u.name for u in units]  # jobs=1: in order
     assert (results["good"].status, results["good"].stacks) == ("ok", ["good"])
     bad = results["wrong-keyword"]
@@ -383,7 +388,7 @@ def test_synth_ok_error_and_markdown(synth_run):
 
 @pytest.mark.slow
 def test_crash_restarts_the_worker_and_modules_are_purged(synth_run):
-    results, _, _ = synth_run
+    results, _, _, _ = synth_run
     assert results["dies"].status == "crash" and "exit code 3" in results["dies"].error
     assert (results["after-crash"].status, results["after-crash"].stacks) == ("ok", ["after"])
     # the same module name `stack` in two samples: the second must not see the first's module
@@ -393,6 +398,19 @@ def test_crash_restarts_the_worker_and_modules_are_purged(synth_run):
 
 @pytest.mark.slow
 def test_a_sample_that_never_ends_times_out(synth_run):
-    results, _, _ = synth_run
+    results, _, _, _ = synth_run
     assert results["loops"].status == "timeout"
     assert 10 <= results["loops"].seconds < 20
+
+
+@pytest.mark.slow
+def test_worker_starts_are_announced(synth_run):
+    timeline = [entry if isinstance(entry, str) else (entry[0], re.sub(r"\d+\.\d s", "N s", entry[1])) for entry in synth_run[3]]
+    assert timeline == [
+        ("worker-starting", "starting the synth worker (loading the AWS provider, ~20 s)..."),
+        ("worker-ready", "synth worker ready (loaded in N s)"),
+        "good", "wrong-keyword", "dies",
+        ("worker-starting", "starting a new synth worker (the last one crashed; loading the AWS provider, ~20 s)..."),
+        ("worker-ready", "synth worker ready (loaded in N s)"),
+        "after-crash", "RESPONSE.md", "same-1", "same-2", "loops",
+    ]

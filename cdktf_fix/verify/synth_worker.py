@@ -6,6 +6,9 @@ done, then reads ``{"folder": DIR, "entry": FILE}`` and answers with one result 
 ``{"status": "ok"|"error"|"crash", "type", "message", "traceback", "stacks", "seconds"}``
 (``"exiting": true`` when the jsii kernel died and the worker ends).  The protocol runs on
 copies of the original stdin and stdout; samples see /dev/null as stdin and stderr as stdout.
+The end of the protocol's input while idle ends the worker; while it loads or runs a sample,
+it means that its parent is gone (killed), and the worker kills its process group (itself and
+its node kernel: the parent starts it in a session of its own) instead of finishing.
 Every sample runs in its folder as cwd and first on sys.path, with a copy of the environment;
 afterwards cwd, sys.path, the environment and the streams are restored and the modules the
 sample loaded from its folder are forgotten.
@@ -16,8 +19,11 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import queue
 import runpy
+import signal
 import sys
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -130,6 +136,28 @@ def _failure(error: BaseException, message: str | None = None) -> dict:
     }
 
 
+def _end_group() -> None:
+    """End this worker now, with its node kernel when it leads its own process group."""
+    try:
+        if os.getpgrp() == os.getpid():
+            os.killpg(os.getpid(), signal.SIGKILL)
+    except OSError:
+        pass
+    os._exit(1)
+
+
+def _watch_parent(protocol_in, jobs: queue.Queue, busy: threading.Event) -> None:
+    """Read the protocol's input on a thread of its own: its end while busy means the parent died."""
+    try:
+        for line in protocol_in:
+            jobs.put(line)
+    except (OSError, ValueError):
+        pass
+    if busy.is_set():
+        _end_group()
+    jobs.put(None)
+
+
 def main() -> int:
     protocol_out = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
     protocol_in = os.fdopen(os.dup(0), "r", encoding="utf-8")
@@ -138,6 +166,10 @@ def main() -> int:
     os.dup2(null, 0)
     os.close(null)
     sys.stdin = open(os.devnull, encoding="utf-8")
+    jobs: queue.Queue = queue.Queue()
+    busy = threading.Event()
+    busy.set()  # loading
+    threading.Thread(target=_watch_parent, args=(protocol_in, jobs, busy), daemon=True).start()
 
     def send(message: dict) -> None:
         protocol_out.write(json.dumps(message) + "\n")
@@ -155,17 +187,24 @@ def main() -> int:
     except BaseException:
         send({"fatal": traceback.format_exc()[-TRACEBACK_CHARS:]})
         return 1
+    busy.clear()
     send({"ready": True, "seconds": time.perf_counter() - started})
-    for line in protocol_in:
+    while True:
+        line = jobs.get()
+        if line is None:
+            break
+        busy.set()
         job = json.loads(line)
         result = run_sample(job["folder"], job["entry"])
         if not _kernel_alive(cdktf):
             cause = f"{result.get('type', '')}: {result.get('message', '')}".strip(": ")
             result.update(status="crash", exiting=True, type="", message=f"the jsii kernel (node) died: {cause}")
+        if not result.get("exiting"):
+            busy.clear()  # before the answer: the parent may close the pipe as soon as it has it
         send(result)
         if result.get("exiting"):
             protocol_out.flush()
-            os._exit(1)
+            _end_group()
     return 0
 
 
