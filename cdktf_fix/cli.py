@@ -347,7 +347,7 @@ def explain(
 def verify(
     path: Annotated[Path, typer.Argument(help="A project folder, a .py file, a markdown response, or a folder of them (e.g. a batch output).", show_default=False)],
     before: Annotated[Optional[Path], typer.Option("--before", help="Also verify this original and compare, sample by sample (paired by relative name).", show_default=False)] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Synth processes running side by side.")] = 1,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, max=64, help="Synth processes running side by side (each loads the AWS provider: ~300 MB).")] = 1,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds one sample may take.")] = 120.0,
     output_format: Format = OutputFormat.text,
 ) -> None:
@@ -356,10 +356,12 @@ def verify(
     WARNING: this command RUNS the code it checks. It executes the project's (or the markdown response's) Python in a subprocess, on a temporary copy, with your user's rights: verify only code you would run yourself. No other cdktf-fix command runs user code.
 
     Exit 0 when every sample synthesizes, 1 when some do not, 2 on a usage error."""
+    import math
+
     from cdktf_fix.verify import compare, discover_units, verify_units
 
-    if jobs < 1 or timeout <= 0:
-        _fail("--jobs must be at least 1 and --timeout positive")
+    if jobs < 1 or not math.isfinite(timeout) or timeout <= 0:
+        _fail("--jobs must be at least 1 and --timeout a number of seconds above 0")
     try:
         units = discover_units(path)
         earlier = discover_units(before) if before is not None else []
@@ -376,7 +378,11 @@ def verify(
         if progress.is_terminal:
             progress.print(f"[{len(done)}/{len(todo)}] {result.name}: {result.status} ({result.seconds:.1f} s)")
 
-    results = verify_units(todo, jobs=jobs, timeout=timeout, on_result=on_result)
+    def on_event(kind: str, message: str) -> None:  # a worker loads jsii (~10-20 s), is ready, or fails
+        if progress.is_terminal:
+            progress.print(message)
+
+    results = verify_units(todo, jobs=jobs, timeout=timeout, on_result=on_result, on_event=on_event)
     earlier_results, results = results[: len(earlier)], results[len(earlier):]
     pairs = compare(earlier_results, results) if before is not None else None
     summary = {status: sum(r.status == status for r in results) for status in ("ok", "error", "timeout", "crash", "no-entry")}
