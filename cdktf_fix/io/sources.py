@@ -198,15 +198,46 @@ def iter_source_files(paths: Iterable[Path]) -> Iterator[Path | tuple[Path, str]
 MAX_BYTES = 10_000_000  # larger files are reported and left alone
 
 
+class NotRegular(ValueError):
+    """A FIFO, socket or device where a regular file was to be read: never read."""
+
+    def __init__(self, mode: int) -> None:
+        super().__init__(_NOT_REGULAR)
+        self.mode = mode
+
+
+def file_kind(mode: int) -> str:
+    """What a file of ``mode`` that is not regular is, for messages: ``a FIFO``, ``a device``..."""
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def open_regular(path: Path, follow_links: bool = True) -> tuple[int, os.stat_result]:
+    """Open ``path`` for reading, and its ``fstat``: without blocking (a FIFO never waits for a
+    writer) and checked on the open descriptor, so that nothing but a regular file is ever read.
+    Raises ``NotRegular`` (a ValueError) for anything else, OSError when it cannot be opened (a
+    symbolic link too, unless ``follow_links``)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags if follow_links else flags | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        info = os.fstat(fd)
+    except BaseException:
+        os.close(fd)
+        raise
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise NotRegular(info.st_mode)
+    return fd, info
+
+
 def read_source(path: Path) -> SourceText:
     """Read a Python or markdown file as text; raises ValueError with a reason for what is not
     a regular file, too large, binary or not UTF-8.  Nothing but a regular file is ever read
-    (opened without blocking, checked on the open descriptor), and never more than the limit."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    (``open_regular``), and never more than the limit."""
+    fd, info = open_regular(path)
     try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise ValueError(_NOT_REGULAR)
         chunks, size = [], 0
         while size <= MAX_BYTES:
             chunk = os.read(fd, min(1 << 20, MAX_BYTES + 1 - size))
