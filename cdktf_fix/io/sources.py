@@ -154,12 +154,17 @@ def iter_source_files(paths: Iterable[Path]) -> Iterator[Path | tuple[Path, str]
             reported.add(key)
             yield (path, reason)
 
-    def take(path: Path):
-        kind, reason = _kind(path)
-        if kind != "file":
-            yield from bad(path, reason or _NOT_REGULAR)
-            return
-        resolved = os.path.realpath(path)
+    def take(path: Path, real_folder: str | None = None, entry: os.DirEntry | None = None):
+        """A file: a plain file of a folder walked (``entry``) costs no system call more."""
+        plain = entry is not None and not entry.is_symlink()
+        if plain and entry.is_file():
+            resolved = os.path.join(real_folder, entry.name)
+        else:
+            kind, reason = _kind(path)
+            if kind != "file":
+                yield from bad(path, reason or _NOT_REGULAR)
+                return
+            resolved = os.path.realpath(path)
         if resolved not in seen:
             seen.add(resolved)
             yield path
@@ -175,6 +180,7 @@ def iter_source_files(paths: Iterable[Path]) -> Iterator[Path | tuple[Path, str]
             while stack:
                 folder = stack.pop()
                 try:
+                    real_folder = os.path.realpath(folder)  # once a folder
                     with os.scandir(folder) as entries:
                         children = sorted(entries, key=lambda e: e.name)
                 except OSError as error:
@@ -191,7 +197,7 @@ def iter_source_files(paths: Iterable[Path]) -> Iterator[Path | tuple[Path, str]
                         if not name.startswith(".") and name not in SKIP_DIRS and not _is_venv(Path(entry.path)):
                             subfolders.append(Path(entry.path))
                     elif os.path.splitext(name)[1].lower() in SOURCE_SUFFIXES and not name.startswith("."):
-                        yield from take(Path(entry.path))
+                        yield from take(Path(entry.path), real_folder, entry)
                 stack.extend(reversed(subfolders))
 
 
