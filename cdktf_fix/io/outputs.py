@@ -30,8 +30,8 @@ import stat
 from pathlib import Path
 
 from cdktf_fix.io.errors import BatchError
+from cdktf_fix.io.processes import remove_leftovers
 from cdktf_fix.io.sources import _reason
-from cdktf_fix.io.workers import alive
 
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -150,7 +150,7 @@ def check_outputs(source: Path, out: Path, report: Path | None) -> None:
 # --- temporary names -----------------------------------------------------------------------------
 
 # Temporary names carry the pid of their process: the next batch writing the same output
-# removes those whose process is gone.
+# removes those whose process is gone (``remove_leftovers``).
 def _temp_stem(name: str) -> str:
     raw = os.fsencode(name)
     if len(raw) > 100:  # keep the temporary name under the 255-byte limit, whatever the output's name
@@ -168,33 +168,6 @@ _STAGE_PATTERN = _temp_pattern(_STAGE_STEM)
 
 def _temp_name(stem: str) -> str:
     return f"{stem}{os.getpid()}-{secrets.token_hex(4)}.tmp"
-
-
-def _remove_stale(folder: Path, pattern: re.Pattern) -> list[int]:
-    """Remove the temporary files and folders of ``pattern`` in ``folder`` whose process is
-    gone; returns the pids of those that belong to live processes."""
-    live = []
-    try:
-        names = os.listdir(folder)
-    except OSError:
-        return live
-    for name in names:
-        match = pattern.match(name)
-        if not match:
-            continue
-        pid = int(match.group(1))
-        if alive(pid):
-            live.append(pid)
-            continue
-        path = os.path.join(folder, name)
-        if os.path.isdir(path) and not os.path.islink(path):
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            try:
-                os.unlink(path)
-            except OSError:
-                pass
-    return live
 
 
 # --- files ---------------------------------------------------------------------------------------
@@ -252,7 +225,7 @@ class AtomicFile:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.stem = _temp_stem(path.name)
-        _remove_stale(path.parent, _temp_pattern(self.stem))
+        remove_leftovers(path.parent, _temp_pattern(self.stem))
         existing = stat_or_none(path)
         self.mode = stat.S_IMODE(existing.st_mode) if existing is not None and stat.S_ISREG(existing.st_mode) else None
         self.name: Path | None = None
@@ -365,7 +338,7 @@ class Stage:
         if info is not None:
             if not stat.S_ISDIR(info.st_mode):
                 raise BatchError(f"--out {out} exists and is not an empty folder")
-            live = _remove_stale(self.out, _STAGE_PATTERN)
+            _, live = remove_leftovers(self.out, _STAGE_PATTERN)
             if live:
                 raise BatchError(f"--out {out}: another cdktf-fix batch (process {live[0]}) is writing into it")
             try:

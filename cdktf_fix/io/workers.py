@@ -31,6 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from cdktf_fix.io.errors import BatchError, BatchInterrupted
+from cdktf_fix.io.processes import STOP_SIGNALS, SignalStop, alive
 from cdktf_fix.io.sources import _reason
 
 JOBS_PER_CPU = 4  # more workers than this per core is clamped: it only costs memory
@@ -48,23 +49,7 @@ def clamp_jobs(jobs: int) -> tuple[int, str | None]:
     return jobs, None
 
 
-def alive(pid: int) -> bool:
-    """Whether the process ``pid`` is running (this one always is)."""
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # another user's process: alive
-        return True
-    return True
-
-
 # --- signals -------------------------------------------------------------------------------------
-
-_STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, name))
-
 
 class _Interrupt(BaseException):
     """Raised by the signal handler: not an ``Exception``, so that no ``except Exception`` on
@@ -81,27 +66,11 @@ def interruptible():
     cleanup ends the workers and removes temporary files), then ``BatchInterrupted`` is raised;
     a second signal during that cleanup is ignored.  Signals ignored on entry (``nohup``) stay
     ignored."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def stop(signum, frame):
-        for number in _STOP_SIGNALS:
-            signal.signal(number, signal.SIG_IGN)
-        raise _Interrupt(signum)
-
-    previous = {}
     try:
-        for number in _STOP_SIGNALS:
-            handler = signal.getsignal(number)
-            if handler is not signal.SIG_IGN:
-                previous[number] = signal.signal(number, stop)
-        yield
+        with SignalStop(lambda number, handler: handler is not signal.SIG_IGN, _Interrupt):
+            yield
     except _Interrupt as interrupt:
         raise BatchInterrupted(interrupt.signum) from None
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
 
 
 # --- workers -------------------------------------------------------------------------------------
@@ -141,7 +110,7 @@ def _watch_parent(pid: int) -> None:
 def _worker_main(conn, setup: Callable | None, setup_args: tuple, parent: int) -> None:
     """A worker: runs ``(function, task)`` messages until the connection closes."""
     global _PROGRESS
-    for number in _STOP_SIGNALS:
+    for number in STOP_SIGNALS:
         if number != getattr(signal, "SIGTERM", None):
             signal.signal(number, signal.SIG_IGN)  # Ctrl-C or a hangup stops the batch; the batch ends its workers
     _watch_parent(parent)
