@@ -221,7 +221,7 @@ def batch(
     out: Annotated[Path, typer.Option("--out", "-o", help="Where the repaired copy goes: a new or empty folder, or a JSONL file.", show_default=False)],
     field: Annotated[Optional[str], typer.Option("--field", help="JSONL: the field to repair (dotted for nested fields, e.g. messages.1.content).")] = None,
     add_counts: Annotated[bool, typer.Option("--add-counts", help="JSONL: add a 'cdktf_fix' field with each record's fix and finding counts.")] = False,
-    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes (default: the number of cores).")] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes (default: the number of cores; more than 4 per core is clamped).")] = None,
     report: Annotated[Optional[Path], typer.Option("--report", help="Also write the per-sample report as JSON here.")] = None,
     unsafe_fixes: Unsafe = False,
     select: Select = None,
@@ -241,7 +241,7 @@ def batch(
         options = options_here(_request(unsafe_fixes, select, ignore, config))
     except RunError as error:
         _fail(str(error))
-    jobs = jobs or os.cpu_count() or 1
+    jobs = jobs if jobs is not None else os.cpu_count() or 1
     try:
         check_outputs(source, out, report)  # every output against every input, before any work
     except BatchError as error:
@@ -347,7 +347,7 @@ def explain(
 def verify(
     path: Annotated[Path, typer.Argument(help="A project folder, a .py file, a markdown response, or a folder of them (e.g. a batch output).", show_default=False)],
     before: Annotated[Optional[Path], typer.Option("--before", help="Also verify this original and compare, sample by sample (paired by relative name).", show_default=False)] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, max=64, help="Synth processes running side by side (each loads the AWS provider: ~300 MB).")] = 1,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Synth processes running side by side, 1 to 64 (each loads the AWS provider: ~300 MB).")] = 1,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds one sample may take.")] = 120.0,
     output_format: Format = OutputFormat.text,
 ) -> None:
@@ -360,8 +360,10 @@ def verify(
 
     from cdktf_fix.verify import compare, discover_units, verify_units
 
-    if jobs < 1 or not math.isfinite(timeout) or timeout <= 0:
-        _fail("--jobs must be at least 1 and --timeout a number of seconds above 0")
+    if not 1 <= jobs <= 64:
+        _fail("--jobs must be a whole number from 1 to 64")
+    if not math.isfinite(timeout) or timeout <= 0:
+        _fail("--timeout must be a number of seconds above 0")
     try:
         units = discover_units(path)
         earlier = discover_units(before) if before is not None else []

@@ -55,7 +55,7 @@ from cdktf_fix.io.sources import (
     SKIP_DIRS,
     SOURCE_SUFFIXES,
     NotRegular,
-    _reason,
+    error_reason,
     encode_source,
     file_kind,
     is_markdown,
@@ -190,7 +190,7 @@ def _follow(path: Path, real_root: Path) -> tuple[Path | None, str | None]:
     try:
         shown = os.readlink(path)
     except OSError as error:
-        return None, _reason(error)
+        return None, error_reason(error)
     head = f"symbolic link to {shown}: not followed"
     try:
         target = Path(os.path.realpath(path, strict=True))
@@ -214,12 +214,12 @@ def _copy_file(read_path: Path, dest: Path, report: SampleReport, name: str) -> 
         report.errors.append(f"{name}: {file_kind(error.mode)}: not copied")
         return
     except OSError as error:
-        report.errors.append(f"{name}: not copied: {_reason(error)}")
+        report.errors.append(f"{name}: not copied: {error_reason(error)}")
         return
     try:
         write_new(dest, fd, stat.S_IMODE(info.st_mode), (info.st_atime_ns, info.st_mtime_ns))
     except OSError as error:
-        report.errors.append(f"{name}: not written: {_reason(error)}")
+        report.errors.append(f"{name}: not written: {error_reason(error)}")
     finally:
         os.close(fd)
 
@@ -231,7 +231,7 @@ def _copy_text(read_path: Path, where: Path, dest: Path, report: SampleReport, n
         source = read_source(read_path)
     except (OSError, ValueError) as error:
         report.files += 1
-        report.errors.append(f"{name}: {_reason(error)}")
+        report.errors.append(f"{name}: {error_reason(error)}")
         info = stat_or_none(read_path)
         if info is not None and stat.S_ISREG(info.st_mode):
             _copy_file(read_path, dest, report, name)
@@ -242,7 +242,7 @@ def _copy_text(read_path: Path, where: Path, dest: Path, report: SampleReport, n
         write_new(dest, encode_source(result.new_source, source), stat.S_IMODE(info.st_mode) if info else 0o644)
     except OSError as error:
         report.files += 1
-        report.errors.append(f"{name}: not written: {_reason(error)}")
+        report.errors.append(f"{name}: not written: {error_reason(error)}")
         return
     report.add(result, name)
 
@@ -258,7 +258,7 @@ def _entries(folder: Path, root: Path, report: SampleReport) -> Iterator[Path]:
             with os.scandir(current) as scan:
                 children = sorted(scan, key=lambda e: e.name)
         except OSError as error:
-            report.errors.append(f"{Path(current).relative_to(root)}/: folder cannot be read ({_reason(error)}): not copied")
+            report.errors.append(f"{Path(current).relative_to(root)}/: folder cannot be read ({error_reason(error)}): not copied")
             continue
         folders = []
         for entry in children:
@@ -281,7 +281,7 @@ def _repair_entry(path: Path, src_root: Path, real_root: Path, out_root: Path, r
     try:
         info = os.lstat(path)
     except OSError as error:
-        report.errors.append(f"{name}: {_reason(error)}")
+        report.errors.append(f"{name}: {error_reason(error)}")
         return
     read_path = path
     if stat.S_ISLNK(info.st_mode):
@@ -298,7 +298,7 @@ def _repair_entry(path: Path, src_root: Path, real_root: Path, out_root: Path, r
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        report.errors.append(f"{name}: not written: {_reason(error)}")
+        report.errors.append(f"{name}: not written: {error_reason(error)}")
         return
     if copy_only is not None:
         report.files += 1
@@ -350,7 +350,7 @@ def _top_level(src: Path, real_root: Path) -> tuple[list[str], list[Path], list[
         with os.scandir(src) as scan:
             children = sorted(scan, key=lambda e: e.name)
     except OSError as error:
-        raise BatchError(f"{src}: folder cannot be read ({_reason(error)})") from None
+        raise BatchError(f"{src}: folder cannot be read ({error_reason(error)})") from None
     samples: list[str] = []
     extras: list[Path] = []
     bad: list[SampleReport] = []
@@ -360,7 +360,7 @@ def _top_level(src: Path, real_root: Path) -> tuple[list[str], list[Path], list[
         try:
             info = entry.stat(follow_symlinks=False)
         except OSError as error:
-            bad.append(SampleReport(name, errors=[_reason(error)]))
+            bad.append(SampleReport(name, errors=[error_reason(error)]))
             continue
         mode = info.st_mode
         if stat.S_ISLNK(mode):
@@ -502,7 +502,7 @@ def _open_dataset(src: Path) -> int:
     try:
         return open_regular(src)[0]
     except (OSError, ValueError) as error:
-        raise BatchError(f"{src}: {_reason(error)}") from None
+        raise BatchError(f"{src}: {error_reason(error)}") from None
 
 
 def batch_jsonl(src: Path, out: Path, field_path: str, options: Options, jobs: int = 1,
@@ -523,7 +523,7 @@ def batch_jsonl(src: Path, out: Path, field_path: str, options: Options, jobs: i
                 handle.seek(0)
                 total = sum(1 for _, line, _ in lines(handle, limit) if line is None or line.strip())
         except OSError as error:
-            raise BatchError(f"{src}: {_reason(error)}") from None
+            raise BatchError(f"{src}: {error_reason(error)}") from None
         if on_start:
             on_start(total)
 
@@ -534,7 +534,7 @@ def batch_jsonl(src: Path, out: Path, field_path: str, options: Options, jobs: i
                     for number, (begin, line, end) in enumerate(lines(handle, limit), 1):
                         yield number, line if line is not None else (begin, end), field_path, add_counts
             except OSError as error:
-                raise BatchError(f"{src}: cannot be read ({_reason(error)}): nothing was written") from None
+                raise BatchError(f"{src}: cannot be read ({error_reason(error)}): nothing was written") from None
 
         report = BatchReport(jobs=jobs, notes=[note] if note else [])
         start = time.perf_counter()
@@ -543,7 +543,7 @@ def batch_jsonl(src: Path, out: Path, field_path: str, options: Options, jobs: i
                 target.parent.mkdir(parents=True, exist_ok=True)
                 output = AtomicFile(target)
             except OSError as error:
-                raise BatchError(f"--out {out}: not written: {_reason(error)}") from None
+                raise BatchError(f"--out {out}: not written: {error_reason(error)}") from None
             try:
                 with closing(_run(repair_record, tasks(), options, jobs, _record_crashed)) as results:
                     for line, sample in results:
@@ -559,7 +559,7 @@ def batch_jsonl(src: Path, out: Path, field_path: str, options: Options, jobs: i
                 output.commit()
             except OSError as error:
                 output.discard()
-                raise BatchError(f"--out {out}: not written: {_reason(error)}; the batch stopped and nothing was written") from None
+                raise BatchError(f"--out {out}: not written: {error_reason(error)}; the batch stopped and nothing was written") from None
             except BaseException:
                 output.discard()
                 raise

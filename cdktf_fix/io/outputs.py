@@ -31,7 +31,7 @@ from pathlib import Path
 
 from cdktf_fix.io.errors import BatchError
 from cdktf_fix.io.processes import remove_leftovers
-from cdktf_fix.io.sources import _reason
+from cdktf_fix.io.sources import error_reason
 
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -113,7 +113,7 @@ def check_outputs(source: Path, out: Path, report: Path | None) -> None:
     except OSError as error:
         if os.path.islink(source):
             raise BatchError(f"{source}: broken or looping symbolic link") from None
-        raise BatchError(f"{source}: {_reason(error)}") from None
+        raise BatchError(f"{source}: {error_reason(error)}") from None
     source_is_folder = stat.S_ISDIR(info.st_mode)
     if not source_is_folder and not stat.S_ISREG(info.st_mode):
         raise BatchError(f"{source}: not a regular file or a folder (a FIFO, device or socket): not read")
@@ -316,7 +316,7 @@ def write_report(path: Path, result) -> None:
     except OSError as error:
         if output is not None:
             output.discard()
-        raise BatchError(f"--report {path}: not written: {_reason(error)}") from None
+        raise BatchError(f"--report {path}: not written: {error_reason(error)}") from None
     except BaseException:
         if output is not None:
             output.discard()
@@ -344,21 +344,21 @@ class Stage:
             try:
                 left = os.listdir(self.out)
             except OSError as error:
-                raise BatchError(f"--out {out}: {_reason(error)}") from None
+                raise BatchError(f"--out {out}: {error_reason(error)}") from None
             if left:
                 raise BatchError(f"--out {out} exists and is not an empty folder")
         else:
             try:
                 os.makedirs(self.out)
             except OSError as error:
-                raise BatchError(f"--out {out}: cannot be created ({_reason(error)})") from None
+                raise BatchError(f"--out {out}: cannot be created ({error_reason(error)})") from None
             self.created = True
         self.path = self.out / _temp_name(_STAGE_STEM)
         try:
             os.mkdir(self.path)
         except OSError as error:
             self.discard()
-            raise BatchError(f"--out {out}: not written: {_reason(error)}") from None
+            raise BatchError(f"--out {out}: not written: {error_reason(error)}") from None
 
     def commit(self) -> None:
         moved = []
@@ -375,7 +375,7 @@ class Stage:
                 else:
                     target.unlink(missing_ok=True)
             self.discard()
-            raise BatchError(f"--out {self.shown}: not written: {_reason(error)}; nothing was written") from None
+            raise BatchError(f"--out {self.shown}: not written: {error_reason(error)}; nothing was written") from None
 
     def discard(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from cdktf_fix.engine.options import Options
 from cdktf_fix.io.config import Config, ConfigError, find_config, load_config
-from cdktf_fix.io.sources import FileOutcome, RunReport, _reason, decode_source, is_markdown, iter_source_files, process, repair_text
+from cdktf_fix.io.sources import FileOutcome, RunReport, error_reason, decode_source, is_markdown, iter_source_files, process, repair_text
 from cdktf_fix.schema.project import generated_bindings
 
 STDIN = "-"
@@ -153,7 +153,7 @@ def repair_stdin(request: Request, filename: str | None, limit: int) -> tuple[Fi
     try:
         text, bom = decode_source(data)
     except ValueError as error:
-        return FileOutcome(path, RepairResult("", "", status=Status.ERROR, error=_reason(error))), False
+        return FileOutcome(path, RepairResult("", "", status=Status.ERROR, error=error_reason(error))), False
     if filename and settings.excluded(path):
         return FileOutcome(path, RepairResult(text, text, status=Status.SKIPPED)), bom
     generated = generated_bindings(path.absolute()) if filename and may_hold_provider_code(text) else frozenset()

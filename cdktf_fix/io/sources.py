@@ -127,7 +127,7 @@ def _kind(path: Path) -> tuple[str | None, str | None]:
     except OSError as error:
         if error.errno == errno.ELOOP:
             return None, "broken or looping symbolic link"
-        return None, _reason(error)
+        return None, error_reason(error)
     if stat.S_ISDIR(info.st_mode):
         return "folder", None
     if stat.S_ISREG(info.st_mode):
@@ -184,7 +184,7 @@ def iter_source_files(paths: Iterable[Path]) -> Iterator[Path | tuple[Path, str]
                     with os.scandir(folder) as entries:
                         children = sorted(entries, key=lambda e: e.name)
                 except OSError as error:
-                    yield from bad(folder, f"folder cannot be read ({_reason(error)}): skipped")
+                    yield from bad(folder, f"folder cannot be read ({error_reason(error)}): skipped")
                     continue
                 subfolders = []
                 for entry in children:
@@ -327,7 +327,7 @@ def repair_file(engine_for, path: Path, write: bool) -> FileOutcome:
     try:
         source = read_source(path)
     except (OSError, ValueError) as error:
-        return _failed(path, _reason(error))
+        return _failed(path, error_reason(error))
     # a file that cannot hold provider code is not parsed: nor is the folder tree looked up for it
     generated = generated_bindings(path) if may_hold_provider_code(source.text) else frozenset()
     result = repair_text(engine_for(path, generated), source.text, is_markdown(path))
@@ -339,7 +339,7 @@ def repair_file(engine_for, path: Path, write: bool) -> FileOutcome:
             write_source(path, result.new_source, source)
             outcome.written = True
         except OSError as error:
-            outcome.result = replace(result, new_source=result.source, status=Status.ERROR, error=f"not written: {_reason(error)}")
+            outcome.result = replace(result, new_source=result.source, status=Status.ERROR, error=f"not written: {error_reason(error)}")
     return outcome
 
 
@@ -372,7 +372,8 @@ def process(engine_for, items: Iterable[Path | tuple[Path, str]], write: bool, r
     return report
 
 
-def _reason(error: Exception) -> str:
+def error_reason(error: Exception) -> str:
+    """What went wrong, for a one-line message: an OS error's own words (``permission denied``)."""
     if isinstance(error, OSError) and error.strerror:
         return error.strerror.lower()
     return str(error)

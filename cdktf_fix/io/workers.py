@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from cdktf_fix.io.errors import BatchError, BatchInterrupted
 from cdktf_fix.io.processes import STOP_SIGNALS, SignalStop, alive
-from cdktf_fix.io.sources import _reason
+from cdktf_fix.io.sources import error_reason
 
 JOBS_PER_CPU = 4  # more workers than this per core is clamped: it only costs memory
 
@@ -253,7 +253,7 @@ def map_tasks(function: Callable, tasks: Iterable, jobs: int, crashed: Callable,
             worker = _Worker(context, setup, setup_args)
         except OSError as error:
             if not workers:
-                raise BatchError(f"cannot start worker processes: {_reason(error)}") from None
+                raise BatchError(f"cannot start worker processes: {error_reason(error)}") from None
             return None  # fewer workers than asked: the others go on
         workers.append(worker)
         return worker
