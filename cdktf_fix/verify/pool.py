@@ -115,6 +115,169 @@ def _count(name: str, value) -> int:
         raise ValueError(f"{name} must be a whole number of at least 1, not {value!r}")
     return value
 
+class _Run:
+    """One ``verify_units`` call: its units and settings, and what its threads share.
+
+    Each thread (``work``) drives one worker of its own; ``lock`` guards the rest: the units not
+    taken yet, the live workers, the failed starts, the count of starts, ``stopping`` and the
+    callbacks (called one at a time, and not once ``stopping`` is set).
+    """
+
+    def __init__(self, units: list[Unit], folder: Path, jobs: int, timeout: float, samples_per_process: int,
+                 startup_timeout: float, on_result: Callable[[VerifyResult], None] | None,
+                 on_event: Callable[[str, str], None] | None) -> None:
+        self.units = units
+        self.folder = folder  # cdktf-fix-verify-<pid>-<random>: everything the run writes
+        self.threads = [threading.Thread(target=self.work, daemon=True) for _ in range(min(jobs, len(units)))]
+        self.timeout = timeout
+        self.samples_per_process = samples_per_process
+        self.startup_timeout = startup_timeout
+        self.on_result = on_result
+        self.on_event = on_event
+        self.lock = threading.Lock()
+        self.results: list[VerifyResult | None] = [None] * len(units)  # by index; None: not run
+        self.pending = iter(range(len(units)))  # indexes of the units not taken yet
+        self.live: set[Worker] = set()  # started and not retired: killed if the run is stopped
+        self.startup_failures: list[WorkerFailed] = []  # after two, no worker is started again
+        self.workers_started = 0  # numbers the "starting synth worker <n> of <jobs>" messages
+        self.stopping = False  # set once, when the run ends or is interrupted
+
+    def report(self, callback, *args) -> None:
+        if callback is not None:
+            with self.lock:
+                if not self.stopping:
+                    callback(*args)
+
+    def take(self) -> tuple[int, Path] | None:
+        """The next unit's index and a fresh folder for its sample; None when none is left or the run stops."""
+        with self.lock:
+            index = None if self.stopping else next(self.pending, None)
+            if index is None:
+                return None
+            return index, Path(tempfile.mkdtemp(prefix="sample-", dir=self.folder))
+
+    def start_worker(self, why: str | None) -> Worker:
+        with self.lock:
+            if len(self.startup_failures) >= 2:  # it will not start: do not wait for it again
+                raise self.startup_failures[-1]
+            if self.stopping:
+                raise WorkerFailed("the run was stopped", "")
+            self.workers_started += 1
+            number = self.workers_started
+            try:
+                worker = Worker(self.folder)
+            except WorkerFailed as error:
+                self.startup_failures.append(error)
+                raise
+            self.live.add(worker)
+        if why:
+            message = f"starting a new synth worker ({why}; {LOADING})..."
+        elif len(self.threads) > 1:
+            message = f"starting synth worker {number} of {len(self.threads)} ({LOADING})..."
+        else:
+            message = f"starting the synth worker ({LOADING})..."
+        self.report(self.on_event, "worker-starting", message)
+        try:
+            worker.wait_ready(self.startup_timeout)
+        except WorkerFailed as error:
+            with self.lock:
+                self.live.discard(worker)
+                self.startup_failures.append(error)
+            self.report(self.on_event, "worker-failed", str(error))
+            raise
+        self.report(self.on_event, "worker-ready", f"synth worker ready (loaded in {worker.startup_seconds:.1f} s)")
+        return worker
+
+    def retire(self, worker: Worker) -> None:
+        with self.lock:
+            self.live.discard(worker)
+        worker.close()
+
+    def verify_one(self, unit: Unit, folder: Path, worker: Worker | None, why: str | None) -> tuple[VerifyResult, Worker | None]:
+        """Run one unit on ``worker`` (started, or replaced, as needed); the result and the worker to go on with."""
+        started = time.perf_counter()
+        try:
+            entry = materialize(unit, folder)
+        except NoEntry as error:
+            return VerifyResult(unit.name, "no-entry", str(error), seconds=time.perf_counter() - started), worker
+        except DoesNotParse as error:
+            message = str(error)
+            return VerifyResult(unit.name, "error", message, failure_class(message), seconds=time.perf_counter() - started), worker
+        except Exception as error:  # unreadable file, a name refused, ...
+            return VerifyResult(unit.name, "error", f"could not prepare the sample: {error}"), worker
+        if worker is not None and worker.samples >= self.samples_per_process:
+            self.retire(worker)
+            worker, why = None, f"the last one ran {self.samples_per_process} samples"
+        if worker is None:
+            try:
+                worker = self.start_worker(why)
+            except WorkerFailed as error:
+                return VerifyResult(unit.name, "crash", str(error), detail=error.output), None
+        result, usable = worker.run(unit.name, folder, entry, self.timeout)
+        if not usable:
+            self.retire(worker)
+            worker = None
+        return result, worker
+
+    def work(self) -> None:
+        """One thread: units one at a time on a worker of its own, until none is left or the run stops."""
+        worker: Worker | None = None
+        why: str | None = None  # why the next worker replaces the last one
+        try:
+            while (taken := self.take()) is not None:
+                index, folder = taken
+                try:
+                    self.results[index], worker = self.verify_one(self.units[index], folder, worker, why)
+                finally:
+                    remove_tree(folder)
+                result = self.results[index]
+                if worker is None:
+                    if result.status == "timeout":
+                        why = "the last one timed out"
+                    elif result.status == "crash":
+                        why = "the last one did not start" if (result.error or "").startswith("the synth worker did not start") else "the last one crashed"
+                self.report(self.on_result, result)
+        except Exception:
+            if not self.stopping:
+                raise
+        finally:
+            if worker is not None:
+                self.retire(worker)
+
+    def run(self) -> list[VerifyResult]:
+        with _SignalGuard() as guard:
+            try:
+                for thread in self.threads:
+                    thread.start()
+                for thread in self.threads:
+                    thread.join()
+            finally:
+                guard.quiet = True  # a signal from here on waits for the cleanup
+                self.stop()
+                self.clean_up()
+        return [r if r is not None else VerifyResult(u.name, "crash", "not run") for r, u in zip(self.results, self.units)]
+
+    def stop(self) -> None:
+        """No callback, unit or worker start from now on; the live workers are killed (no graceful end)."""
+        with self.lock:
+            self.stopping = True
+            remaining = list(self.live)
+        for worker in remaining:
+            worker.kill()
+
+    def clean_up(self) -> None:
+        """The threads get 5 s in all to end; the workers left are discarded, then the run's folder removed."""
+        deadline = time.monotonic() + 5.0
+        for thread in self.threads:
+            if thread.ident is not None:
+                thread.join(max(0.0, deadline - time.monotonic()))
+        with self.lock:
+            remaining = list(self.live)
+            self.live.clear()
+        for worker in remaining:
+            worker.discard()
+        remove_tree(self.folder)
+
 
 def verify_units(
     units: list[Unit],
@@ -143,136 +306,8 @@ def verify_units(
     startup_timeout = _seconds("startup_timeout", startup_timeout)
     jobs = _count("jobs", jobs)
     samples_per_process = _count("samples_per_process", samples_per_process)
-    results: list[VerifyResult | None] = [None] * len(units)
     if not units:
         return []
     remove_stale_folders()
     run_folder = Path(tempfile.mkdtemp(prefix=f"{RUN_PREFIX}{os.getpid()}-"))
-    pending = iter(range(len(units)))
-    lock = threading.Lock()
-    live: set[Worker] = set()
-    startup_failures: list[WorkerFailed] = []
-    state = {"stopping": False, "started": 0}
-    width = max(1, min(jobs, len(units)))
-
-    def report(callback, *args) -> None:
-        if callback is not None:
-            with lock:
-                if not state["stopping"]:
-                    callback(*args)
-
-    def start_worker(why: str | None) -> Worker:
-        with lock:
-            if len(startup_failures) >= 2:  # it will not start: do not wait for it again
-                raise startup_failures[-1]
-            if state["stopping"]:
-                raise WorkerFailed("the run was stopped", "")
-            state["started"] += 1
-            number = state["started"]
-            try:
-                worker = Worker(run_folder)
-            except WorkerFailed as error:
-                startup_failures.append(error)
-                raise
-            live.add(worker)
-        if why:
-            message = f"starting a new synth worker ({why}; {LOADING})..."
-        elif width > 1:
-            message = f"starting synth worker {number} of {width} ({LOADING})..."
-        else:
-            message = f"starting the synth worker ({LOADING})..."
-        report(on_event, "worker-starting", message)
-        try:
-            worker.wait_ready(startup_timeout)
-        except WorkerFailed as error:
-            with lock:
-                live.discard(worker)
-                startup_failures.append(error)
-            report(on_event, "worker-failed", str(error))
-            raise
-        report(on_event, "worker-ready", f"synth worker ready (loaded in {worker.startup_seconds:.1f} s)")
-        return worker
-
-    def retire(worker: Worker) -> None:
-        with lock:
-            live.discard(worker)
-        worker.close()
-
-    def verify_one(unit: Unit, folder: Path, worker: Worker | None, why: str | None) -> tuple[VerifyResult, Worker | None]:
-        started = time.perf_counter()
-        try:
-            entry = materialize(unit, folder)
-        except NoEntry as error:
-            return VerifyResult(unit.name, "no-entry", str(error), seconds=time.perf_counter() - started), worker
-        except DoesNotParse as error:
-            message = str(error)
-            return VerifyResult(unit.name, "error", message, failure_class(message), seconds=time.perf_counter() - started), worker
-        except Exception as error:  # unreadable file, a name refused, ...
-            return VerifyResult(unit.name, "error", f"could not prepare the sample: {error}"), worker
-        if worker is not None and worker.samples >= samples_per_process:
-            retire(worker)
-            worker, why = None, f"the last one ran {samples_per_process} samples"
-        if worker is None:
-            try:
-                worker = start_worker(why)
-            except WorkerFailed as error:
-                return VerifyResult(unit.name, "crash", str(error), detail=error.output), None
-        result, usable = worker.run(unit.name, folder, entry, timeout)
-        if not usable:
-            retire(worker)
-            worker = None
-        return result, worker
-
-    def work() -> None:
-        worker: Worker | None = None
-        why: str | None = None
-        try:
-            while True:
-                with lock:
-                    index = None if state["stopping"] else next(pending, None)
-                    folder = Path(tempfile.mkdtemp(prefix="sample-", dir=run_folder)) if index is not None else None
-                if index is None or folder is None:
-                    return
-                try:
-                    results[index], worker = verify_one(units[index], folder, worker, why)
-                finally:
-                    remove_tree(folder)
-                if worker is None:
-                    result = results[index]
-                    if result.status == "timeout":
-                        why = "the last one timed out"
-                    elif result.status == "crash":
-                        why = "the last one did not start" if (result.error or "").startswith("the synth worker did not start") else "the last one crashed"
-                report(on_result, results[index])
-        except Exception:
-            if not state["stopping"]:
-                raise
-        finally:
-            if worker is not None:
-                retire(worker)
-
-    threads = [threading.Thread(target=work, daemon=True) for _ in range(width)]
-    with _SignalGuard() as guard:
-        try:
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-        finally:
-            guard.quiet = True  # a signal from here on waits for the cleanup
-            with lock:
-                state["stopping"] = True
-                remaining = list(live)
-            for worker in remaining:  # interrupted: no graceful end
-                worker.kill()
-            deadline = time.monotonic() + 5.0
-            for thread in threads:
-                if thread.ident is not None:
-                    thread.join(max(0.0, deadline - time.monotonic()))
-            with lock:
-                remaining = list(live)
-                live.clear()
-            for worker in remaining:
-                worker.discard()
-            remove_tree(run_folder)
-    return [r if r is not None else VerifyResult(u.name, "crash", "not run") for r, u in zip(results, units)]
+    return _Run(units, run_folder, jobs, timeout, samples_per_process, startup_timeout, on_result, on_event).run()
