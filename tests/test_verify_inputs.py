@@ -233,3 +233,61 @@ def test_a_worker_that_cannot_start_reports_its_start_and_failure(tmp_path, monk
         ("worker-failed", "the synth worker did not start (no ready signal after 0.05 s)"),
     ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["src"]
+
+
+def test_a_worker_folder_that_cannot_be_made_is_a_crash_result_not_a_traceback(tmp_path, monkeypatch):
+    from cdktf_fix.verify import workers
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "main.py").write_text("from cdktf import App\napp = App()\napp.synth()\n")
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(workers.tempfile, "TemporaryFile", full)
+    [result] = verify_units([Unit("main.py", tmp_path / "src" / "main.py", "file")])
+    assert result.status == "crash"
+    assert result.error == "the synth worker's log could not be made ([Errno 28] No space left on device)"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["src"]
+    with pytest.raises(workers.WorkerFailed, match="folder could not be made"):
+        workers.Worker(tmp_path / "gone")
+
+
+def test_the_worker_after_one_that_exited_says_why_it_is_new(tmp_path, monkeypatch):
+    """A worker that ends after a sample it could not clean up after (``exiting``) is replaced,
+    and the new one is announced with that reason, not a stale one or a wrong count."""
+    from cdktf_fix.verify import pool
+    from cdktf_fix.verify.results import VerifyResult
+
+    class ExitingWorker:
+        def __init__(self, folder):
+            self.samples = 0
+            self.startup_seconds = 0.0
+
+        def wait_ready(self, timeout):
+            pass
+
+        def run(self, name, folder, entry, timeout):
+            self.samples += 1
+            return VerifyResult(name, "error", "SystemExit: 3"), False
+
+        def close(self):
+            pass
+
+        kill = discard = close
+
+    monkeypatch.setattr(pool, "Worker", ExitingWorker)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    (tmp_path / "src").mkdir()
+    units = []
+    for name in ("a", "b"):
+        (tmp_path / "src" / f"{name}.py").write_text("from cdktf import App\napp = App()\napp.synth()\n")
+        units.append(Unit(f"{name}.py", tmp_path / "src" / f"{name}.py", "file"))
+    events = []
+    results = verify_units(units, on_event=lambda *e: events.append(e))
+    assert [r.status for r in results] == ["error", "error"]
+    assert [message for kind, message in events if kind == "worker-starting"] == [
+        "starting the synth worker (loading the AWS provider, ~20 s)...",
+        "starting a new synth worker (the last one exited; loading the AWS provider, ~20 s)...",
+    ]

@@ -148,13 +148,10 @@ class _Run:
                 if not self.stopping:
                     callback(*args)
 
-    def take(self) -> tuple[int, Path] | None:
-        """The next unit's index and a fresh folder for its sample; None when none is left or the run stops."""
+    def take(self) -> int | None:
+        """The next unit's index; None when none is left or the run stops."""
         with self.lock:
-            index = None if self.stopping else next(self.pending, None)
-            if index is None:
-                return None
-            return index, Path(tempfile.mkdtemp(prefix="sample-", dir=self.folder))
+            return None if self.stopping else next(self.pending, None)
 
     def start_worker(self, why: str | None) -> Worker:
         with self.lock:
@@ -193,18 +190,22 @@ class _Run:
             self.live.discard(worker)
         worker.close()
 
-    def verify_one(self, unit: Unit, folder: Path, worker: Worker | None, why: str | None) -> tuple[VerifyResult, Worker | None]:
-        """Run one unit on ``worker`` (started, or replaced, as needed); the result and the worker to go on with."""
+    def verify_one(
+        self, unit: Unit, folder: Path, worker: Worker | None, why: str | None
+    ) -> tuple[VerifyResult, Worker | None, str | None]:
+        """Run one unit on ``worker`` (started, or replaced, as needed): the result, the worker to
+        go on with, and why the next worker is a new one when that worker is None."""
         started = time.perf_counter()
         try:
             entry = materialize(unit, folder)
         except NoEntry as error:
-            return VerifyResult(unit.name, "no-entry", str(error), seconds=time.perf_counter() - started), worker
+            return VerifyResult(unit.name, "no-entry", str(error), seconds=time.perf_counter() - started), worker, why
         except DoesNotParse as error:
             message = str(error)
-            return VerifyResult(unit.name, "error", message, failure_class(message), seconds=time.perf_counter() - started), worker
+            return VerifyResult(unit.name, "error", message, failure_class(message), seconds=time.perf_counter() - started), worker, why
         except Exception as error:  # unreadable file, a name refused, ...
-            return VerifyResult(unit.name, "error", f"could not prepare the sample: {error}"), worker
+            message = f"could not prepare the sample: {error}"
+            return VerifyResult(unit.name, "error", message, seconds=time.perf_counter() - started), worker, why
         if worker is not None and worker.samples >= self.samples_per_process:
             self.retire(worker)
             worker, why = None, f"the last one ran {self.samples_per_process} samples"
@@ -212,31 +213,33 @@ class _Run:
             try:
                 worker = self.start_worker(why)
             except WorkerFailed as error:
-                return VerifyResult(unit.name, "crash", str(error), detail=error.output), None
+                return VerifyResult(unit.name, "crash", str(error), detail=error.output), None, "the last one did not start"
         result, usable = worker.run(unit.name, folder, entry, self.timeout)
-        if not usable:
-            self.retire(worker)
-            worker = None
-        return result, worker
+        if usable:
+            return result, worker, None
+        self.retire(worker)
+        if result.status == "timeout":
+            return result, None, "the last one timed out"
+        if result.status == "crash":
+            return result, None, "the last one crashed"
+        return result, None, "the last one exited"  # it could not restore its state after the sample
 
     def work(self) -> None:
         """One thread: units one at a time on a worker of its own, until none is left or the run stops."""
         worker: Worker | None = None
         why: str | None = None  # why the next worker replaces the last one
         try:
-            while (taken := self.take()) is not None:
-                index, folder = taken
+            while (index := self.take()) is not None:
                 try:
-                    self.results[index], worker = self.verify_one(self.units[index], folder, worker, why)
-                finally:
-                    remove_tree(folder)
-                result = self.results[index]
-                if worker is None:
-                    if result.status == "timeout":
-                        why = "the last one timed out"
-                    elif result.status == "crash":
-                        why = "the last one did not start" if (result.error or "").startswith("the synth worker did not start") else "the last one crashed"
-                self.report(self.on_result, result)
+                    folder = Path(tempfile.mkdtemp(prefix="sample-", dir=self.folder))
+                except OSError as error:  # the disk is full, the folder is gone, ...
+                    self.results[index] = VerifyResult(self.units[index].name, "error", f"could not prepare the sample: {error}")
+                else:
+                    try:
+                        self.results[index], worker, why = self.verify_one(self.units[index], folder, worker, why)
+                    finally:
+                        remove_tree(folder)
+                self.report(self.on_result, self.results[index])
         except Exception:
             if not self.stopping:
                 raise

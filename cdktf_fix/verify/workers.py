@@ -48,9 +48,21 @@ class Worker:
     """
 
     def __init__(self, run_folder: Path):
-        self.home = tempfile.mkdtemp(prefix="worker-", dir=run_folder)
-        self.log = tempfile.TemporaryFile(dir=self.home)
-        os.mkdir(os.path.join(self.home, "tmp"))  # jsii unpacks its runtime in TMPDIR: removed with home even after a kill
+        try:
+            self.home = tempfile.mkdtemp(prefix="worker-", dir=run_folder)
+        except OSError as error:
+            raise WorkerFailed(f"the synth worker's folder could not be made ({error})", "") from None
+        try:
+            self.log = tempfile.TemporaryFile(dir=self.home)
+        except OSError as error:
+            remove_tree(self.home)
+            raise WorkerFailed(f"the synth worker's log could not be made ({error})", "") from None
+        try:
+            os.mkdir(os.path.join(self.home, "tmp"))  # jsii unpacks its runtime in TMPDIR: removed with home even after a kill
+        except OSError as error:
+            self.log.close()
+            remove_tree(self.home)
+            raise WorkerFailed(f"the synth worker's folder could not be made ({error})", "") from None
         env = {
             **os.environ,
             "TMPDIR": os.path.join(self.home, "tmp"),
