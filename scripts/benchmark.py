@@ -40,7 +40,7 @@ import libcst  # noqa: E402
 
 from cdktf_fix import Engine, Options, load_index  # noqa: E402
 from cdktf_fix.io.markdown import python_blocks  # noqa: E402
-from cdktf_fix.io.sources import process  # noqa: E402
+from cdktf_fix.io.sources import iter_source_files, process  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "dev"
 CLI = Path(sys.executable).with_name("cdktf-fix")  # the real entry point, not a pyenv shim
@@ -148,8 +148,15 @@ def main(argv=None) -> int:
     engine.repair(dirty[0])  # warm-up: lazy imports, first schema look-ups
     engines = {frozenset(): engine}
 
-    def engine_for(packages):
+    def engine_for(path, packages):
         return engines.setdefault(packages, Engine(engine.schema, replace(Options(), generated_bindings=packages)))
+
+    def check_files(folder: Path, expected: int):
+        """What ``cdktf-fix check FOLDER`` does after its configuration: find the files, repair them."""
+        report = process(engine_for, iter_source_files([folder]), write=False, roots=[folder])
+        if len(report.files) != expected or report.errors:
+            raise SystemExit(f"benchmark: the file layer read {len(report.files)} of {expected} files, {len(report.errors)} errors")
+        return report
 
     tmp = Path(tempfile.mkdtemp(prefix="cdktf-fix-bench-"))
     try:
@@ -172,7 +179,7 @@ def main(argv=None) -> int:
                 n / ours, n / base, base / ours, ">= 0.5", base / ours >= 0.5, "lines/s")
         subset = quiet[::4] if len(quiet) > 40 else quiet
         clean_dir = write_files(tmp / "clean", [(f"c{i}.py", s) for i, s in enumerate(subset)])
-        p_ours, p_n, _ = t(lambda: process(engine_for, [clean_dir], write=False))
+        p_ours, p_n, _ = t(lambda: check_files(clean_dir, len(subset)))
         p_base, p_bn, _ = t(lambda: [ast.parse(p.read_text(encoding="utf-8")) for p in sorted(clean_dir.rglob("*.py"))])
         n = lines_of(subset)
         row(f"1b check clean: sources.process vs read+ast.parse, {len(subset)} files {n} lines (n={p_n}/{p_bn})",
@@ -180,7 +187,7 @@ def main(argv=None) -> int:
 
         # 2. files that cannot hold provider code
         plain_dir = write_files(tmp / "plain" / "pkg", [(f"m{i}.py", plain_python(i)) for i in range(300)])
-        n_ours, n_n, _ = t(lambda: process(engine_for, [plain_dir], write=False), reps=9)
+        n_ours, n_n, _ = t(lambda: check_files(plain_dir, 300), reps=9)
         n_base, n_bn, texts = t(lambda: [p.read_text(encoding="utf-8") for p in sorted(plain_dir.rglob("*.py"))], reps=9)
         e_ours = t(lambda: [engine.repair(s) for s in texts], reps=9)[0]
         row(f"2 300 plain .py files: sources.process vs rglob+read_text (n={n_n}/{n_bn}; Engine.repair alone {e_ours * 1e3:.1f} ms)",
