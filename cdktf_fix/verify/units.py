@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cdktf_fix.io.markdown import python_blocks
+from cdktf_fix.io.sources import SKIP_DIRS  # the folders apply, check and batch skip too
 from cdktf_fix.verify.responses import markdown_files_and_lines, place_imported_modules, safe_relative_name, write_files
 from cdktf_fix.verify.results import ERROR_CHARS
 
-SKIP_DIRS = frozenset({"cdktf.out", "node_modules", "__pycache__", "site-packages", "venv", "env", ".gen", "imports"})
 ENTRY_NAMES = ("main.py", "tap.py", "app.py")
 GENERATED_ENTRY = "_cdktf_fix_entry.py"
 MAX_COPIED_FILE = 50 * 1024 * 1024
