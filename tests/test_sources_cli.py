@@ -122,6 +122,25 @@ def test_write_keeps_bom_line_endings_and_mode(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["s.py"], "no temporary file left behind"
 
 
+@pytest.mark.parametrize("unnamed_files", [True, False], ids=["O_TMPFILE", "named-temporary-file"])
+def test_apply_removes_what_a_killed_apply_left_and_leaves_nothing_itself(tmp_path, monkeypatch, unnamed_files):
+    """The temporary file of an apply that was killed (its process is gone) is removed by the
+    next apply of the same file; a live process's is left alone."""
+    if not unnamed_files:
+        monkeypatch.delattr(os, "O_TMPFILE", raising=False)
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    path = tmp_path / "s.py"
+    path.write_text(BAD)
+    dead = tmp_path / f".s.py.cdktf-fix-{child.pid}-0badc0de.tmp"
+    live = tmp_path / f".s.py.cdktf-fix-{os.getppid()}-0badc0de.tmp"
+    dead.write_text("half")
+    live.write_text("busy")
+    write_source(path, GOOD, read_source(path))
+    assert path.read_text() == GOOD
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["s.py", live.name])
+
+
 def test_file_changed_on_disk_is_not_overwritten(tmp_path):
     path = tmp_path / "s.py"
     path.write_text(BAD)

@@ -50,7 +50,8 @@ from cdktf_fix.io import sources
 from cdktf_fix.io.errors import BatchError, BatchInterrupted
 from cdktf_fix.io.jsonl import Misplaced, lines, replace_string, split_line, string_field, with_counts
 from cdktf_fix.io.markdown import python_blocks
-from cdktf_fix.io.outputs import AtomicFile, Stage, check_outputs, real_path, stat_or_none, write_new, write_report
+from cdktf_fix.io.atomic import AtomicFile, stat_or_none
+from cdktf_fix.io.outputs import Stage, check_outputs, real_path, write_new, write_report
 from cdktf_fix.io.sources import (
     SKIP_DIRS,
     SOURCE_SUFFIXES,

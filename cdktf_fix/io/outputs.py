@@ -20,29 +20,21 @@ Errors are ``BatchError`` with one line naming the option (``--out``, ``--report
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import re
-import secrets
 import shutil
 import stat
 from pathlib import Path
 
+from cdktf_fix.io.atomic import AtomicFile, stat_or_none, temp_name, temp_pattern, write_all
 from cdktf_fix.io.errors import BatchError
 from cdktf_fix.io.processes import remove_leftovers
 from cdktf_fix.io.sources import error_reason
 
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-
-
-def stat_or_none(path: Path | str) -> os.stat_result | None:
-    """``os.stat`` (links followed), or None when there is nothing there (or it cannot be seen)."""
-    try:
-        return os.stat(path)
-    except (OSError, ValueError):
-        return None
+_STAGE_STEM = ".cdktf-fix-"  # the staging folder: .cdktf-fix-<pid>-<hex>.tmp inside --out
+_STAGE_PATTERN = temp_pattern(_STAGE_STEM)
 
 
 def real_path(path: Path | str) -> Path:
@@ -147,47 +139,7 @@ def check_outputs(source: Path, out: Path, report: Path | None) -> None:
         _check_writable_folder("--report", report, real_path(report).parent, create=False)
 
 
-# --- temporary names -----------------------------------------------------------------------------
-
-# Temporary names carry the pid of their process: the next batch writing the same output
-# removes those whose process is gone (``remove_leftovers``).
-def _temp_stem(name: str) -> str:
-    raw = os.fsencode(name)
-    if len(raw) > 100:  # keep the temporary name under the 255-byte limit, whatever the output's name
-        name = os.fsdecode(raw[:60]) + "~" + hashlib.sha1(raw).hexdigest()[:12]
-    return f".{name}.cdktf-fix-"
-
-
-def _temp_pattern(stem: str) -> re.Pattern:
-    return re.compile(re.escape(stem) + r"(\d+)-[0-9a-f]+\.tmp\Z")
-
-
-_STAGE_STEM = ".cdktf-fix-"
-_STAGE_PATTERN = _temp_pattern(_STAGE_STEM)
-
-
-def _temp_name(stem: str) -> str:
-    return f"{stem}{os.getpid()}-{secrets.token_hex(4)}.tmp"
-
-
 # --- files ---------------------------------------------------------------------------------------
-
-def _write_all(fd: int, data) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
-
-
-def _copy_range(source: int, dest: int, start: int, end: int | None = None) -> None:
-    """Copy bytes ``start`` to ``end`` (None: to the end) of the file open as ``source`` to
-    ``dest`` (never more in memory than 1 MB)."""
-    while end is None or start < end:
-        chunk = os.pread(source, 1 << 20 if end is None else min(1 << 20, end - start), start)
-        if not chunk:
-            break
-        _write_all(dest, chunk)
-        start += len(chunk)
-
 
 def write_new(dest: Path, data, mode: int, times: tuple[int, int] | None = None) -> None:
     """Write ``data`` (bytes, or the descriptor of a file to copy) to the new file ``dest`` in the
@@ -197,9 +149,9 @@ def write_new(dest: Path, data, mode: int, times: tuple[int, int] | None = None)
         try:
             if isinstance(data, int):
                 while chunk := os.read(data, 1 << 20):
-                    _write_all(fd, chunk)
+                    write_all(fd, chunk)
             else:
-                _write_all(fd, data)
+                write_all(fd, data)
             os.fchmod(fd, mode)
             if times is not None:
                 os.utime(fd, ns=times)
@@ -211,94 +163,6 @@ def write_new(dest: Path, data, mode: int, times: tuple[int, int] | None = None)
         except OSError:
             pass
         raise
-
-
-class AtomicFile:
-    """A new version of the file ``path`` (a resolved path) that appears whole or not at all.
-
-    Written to an unnamed file in the target folder (``O_TMPFILE``: nothing is left behind
-    whatever happens to the process) or, where the file system has none, to a named temporary
-    file (``.<name>.cdktf-fix-<pid>-<hex>.tmp``, removed by ``discard`` or by the next writer of
-    the same ``path`` once this process is gone); ``commit`` renames it over ``path``.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.stem = _temp_stem(path.name)
-        remove_leftovers(path.parent, _temp_pattern(self.stem))
-        existing = stat_or_none(path)
-        self.mode = stat.S_IMODE(existing.st_mode) if existing is not None and stat.S_ISREG(existing.st_mode) else None
-        self.name: Path | None = None
-        self.fd = -1
-        self.pending = bytearray()
-        if hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd"):
-            try:
-                self.fd = os.open(path.parent, os.O_TMPFILE | os.O_RDWR | _O_CLOEXEC, 0o666)
-            except OSError:
-                self.fd = -1
-        if self.fd < 0:
-            self.name = path.parent / _temp_name(self.stem)
-            self.fd = os.open(self.name, os.O_RDWR | os.O_CREAT | os.O_EXCL | _O_CLOEXEC | _O_NOFOLLOW, 0o666)
-
-    def write(self, data: bytes) -> None:
-        self.pending += data
-        if len(self.pending) >= 1 << 20:
-            self.flush()
-
-    def flush(self) -> None:
-        _write_all(self.fd, self.pending)
-        self.pending.clear()
-
-    def copy_from(self, fd: int, start: int, end: int) -> None:
-        """Copy bytes ``start`` to ``end`` of the file open as ``fd`` (never more in memory than 1 MB)."""
-        self.flush()
-        _copy_range(fd, self.fd, start, end)
-
-    def commit(self) -> None:
-        self.flush()
-        if self.mode is not None:
-            os.fchmod(self.fd, self.mode)
-        os.fsync(self.fd)
-        if self.name is None:
-            name = self.path.parent / _temp_name(self.stem)
-            try:
-                proc = os.open("/proc/self/fd", os.O_RDONLY | os.O_DIRECTORY | _O_CLOEXEC)
-                try:
-                    os.link(str(self.fd), name, src_dir_fd=proc, follow_symlinks=True)
-                finally:
-                    os.close(proc)
-            except OSError:  # no way to name the unnamed file here: copy it to a named one
-                self._copy_to(name)
-            self.name = name
-        os.close(self.fd)
-        self.fd = -1
-        os.replace(self.name, self.path)
-        self.name = None
-
-    def _copy_to(self, name: Path) -> None:
-        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_CLOEXEC | _O_NOFOLLOW, self.mode if self.mode is not None else 0o666)
-        try:
-            _copy_range(self.fd, fd, 0)
-            os.fsync(fd)
-        except BaseException:
-            os.close(fd)
-            os.unlink(name)
-            raise
-        os.close(fd)
-
-    def discard(self) -> None:
-        if self.fd >= 0:
-            try:
-                os.close(self.fd)
-            except OSError:
-                pass
-            self.fd = -1
-        if self.name is not None:
-            try:
-                os.unlink(self.name)
-            except OSError:
-                pass
-            self.name = None
 
 
 def write_report(path: Path, result) -> None:
@@ -353,7 +217,7 @@ class Stage:
             except OSError as error:
                 raise BatchError(f"--out {out}: cannot be created ({error_reason(error)})") from None
             self.created = True
-        self.path = self.out / _temp_name(_STAGE_STEM)
+        self.path = self.out / temp_name(_STAGE_STEM)
         try:
             os.mkdir(self.path)
         except OSError as error:

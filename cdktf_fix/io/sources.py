@@ -5,7 +5,7 @@ repaired in place (see ``cdktf_fix.io.markdown``).
 
 Bytes outside the edits stay as they were: files are decoded without newline translation (so
 CRLF stays CRLF), a UTF-8 BOM is kept, and a write goes to a temporary file in the same folder
-that replaces the original by rename, keeping its mode.  A file that changed on disk since it
+that replaces the original by rename, keeping its mode (``cdktf_fix.io.atomic``).  A file that changed on disk since it
 was read is not overwritten.
 """
 
@@ -15,13 +15,13 @@ import difflib
 import errno
 import os
 import stat
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from cdktf_fix.engine import Engine, may_hold_provider_code
 from cdktf_fix.engine.result import RepairResult, Status
+from cdktf_fix.io.atomic import AtomicFile
 from cdktf_fix.schema.project import generated_bindings
 
 _BOM = b"\xef\xbb\xbf"
@@ -289,19 +289,12 @@ def write_source(path: Path, text: str, original: SourceText) -> None:
         raise OSError(errno.EAGAIN, "changed on disk since it was read; not overwritten")
     if not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(target, os.W_OK):
         raise OSError(errno.EACCES, "read-only file; not overwritten")
-    data = encode_source(text, original)
-    # a short temporary name: the file's own name may already be near the 255-byte limit
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".cdktf-fix-", suffix=".tmp")
+    output = AtomicFile(target)  # keeps the mode; nothing left behind if this process dies
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, stat.S_IMODE(info.st_mode))
-        os.replace(tmp, target)
+        output.write(encode_source(text, original))
+        output.commit()
     except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        output.discard()
         raise
 
 
