@@ -231,10 +231,7 @@ def batch(
     """Repair a folder of samples or a JSONL dataset into a separate output, never touching SOURCE.
 
     Prints one summary table. Exit 0 when every sample is clean after the repair, 1 when findings remain, 2 when a sample could not be read or repaired (it is named; the batch goes on)."""
-    import os
-
     from cdktf_fix.io.batch import BatchError, BatchInterrupted, batch_folder, batch_jsonl, check_outputs, is_jsonl, write_report
-
     from cdktf_fix.io.runs import RunError, options_here
 
     try:
