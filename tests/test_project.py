@@ -110,3 +110,14 @@ def test_a_markdown_response_with_no_project_is_repaired(tmp_path: Path):
     result = CliRunner().invoke(app, ["apply", str(response)])
     assert result.exit_code == 0, result.output
     assert "from cdktf_cdktf_provider_aws.provider import AwsProvider" in response.read_text()
+
+
+def test_a_relative_path_from_below_the_project_root_finds_its_cdktf_json(tmp_path: Path, monkeypatch):
+    """``cdktf-fix diff main.py`` run in ``stacks/``: the project's cdktf.json is above the
+    current folder, and a relative path must reach it as an absolute one does."""
+    main = _project(tmp_path / "p", {"language": "python", "terraformProviders": ["aws@~> 5.0"]})
+    monkeypatch.chdir(main.parent)
+    assert generated_bindings(Path("main.py")) == {"aws"}
+    result = _diff(Path("main.py"))
+    assert result.exit_code == 0, result.output
+    assert main.read_text() == MAIN

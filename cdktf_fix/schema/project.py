@@ -48,8 +48,9 @@ def declared_bindings(cdktf_json: Path) -> frozenset[str]:
 
 
 def generated_bindings(path: Path) -> frozenset[str]:
-    """The providers whose ``imports.<provider>`` bindings the project of ``path`` generates."""
-    return _of_folder(path.parent)
+    """The providers whose ``imports.<provider>`` bindings the project of ``path`` generates
+    (a relative ``path`` too: the project may be above the current folder)."""
+    return _of_folder(path.absolute().parent)
 
 
 @functools.lru_cache(maxsize=4096)
