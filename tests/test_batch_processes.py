@@ -26,8 +26,9 @@ EXIT = "# CRASH_WITH_EXIT_139\n" + BAD
 SITECUSTOMIZE = '''
 import os, signal
 import cdktf_fix.io.batch as batch
+import cdktf_fix.io.sources as sources
 
-_repair_text = batch.repair_text
+_repair_text = sources.repair_text
 
 
 def repair_text(engine, text, markdown):
@@ -38,7 +39,7 @@ def repair_text(engine, text, markdown):
     return _repair_text(engine, text, markdown)
 
 
-batch.repair_text = repair_text
+batch.repair_text = sources.repair_text = repair_text  # JSONL records, and the files of a folder
 '''
 
 

@@ -59,13 +59,12 @@ from cdktf_fix.io.sources import (
     error_reason,
     encode_source,
     file_kind,
-    is_markdown,
     open_regular,
     read_source,
+    repair_as,
     repair_text,
 )
 from cdktf_fix.io.workers import Retry, clamp_jobs, interruptible, map_tasks, report_progress
-from cdktf_fix.schema.project import generated_bindings
 
 # the errors, check_outputs and write_report are defined elsewhere and re-exported: the CLI takes
 # the whole batch from here
@@ -167,7 +166,8 @@ def _init_worker(options: Options) -> None:
     _ENGINES.clear()
 
 
-def _engine_for(packages: frozenset[str] = frozenset()):
+def _engine_for(path: Path | None = None, packages: frozenset[str] = frozenset()):
+    """The engine of this worker's options for the bindings a sample's project generates."""
     from dataclasses import replace
 
     from cdktf_fix.engine import Engine
@@ -237,7 +237,7 @@ def _copy_text(read_path: Path, where: Path, dest: Path, report: SampleReport, n
         if info is not None and stat.S_ISREG(info.st_mode):
             _copy_file(read_path, dest, report, name)
         return
-    result = repair_text(_engine_for(generated_bindings(where)), source.text, is_markdown(where))
+    result = repair_as(_engine_for, where, source.text)
     info = stat_or_none(read_path)
     try:
         write_new(dest, encode_source(result.new_source, source), stat.S_IMODE(info.st_mode) if info else 0o644)

@@ -16,8 +16,7 @@ from pathlib import Path
 
 from cdktf_fix.engine.options import Options
 from cdktf_fix.io.config import Config, ConfigError, find_config, load_config
-from cdktf_fix.io.sources import FileOutcome, RunReport, error_reason, decode_source, is_markdown, iter_source_files, process, repair_text
-from cdktf_fix.schema.project import generated_bindings
+from cdktf_fix.io.sources import FileOutcome, RunReport, error_reason, decode_source, iter_source_files, process, repair_as
 
 STDIN = "-"
 
@@ -142,7 +141,6 @@ def repair_paths(paths: list[Path], request: Request, write: bool) -> RunReport:
 
 def repair_stdin(request: Request, filename: str | None, limit: int) -> tuple[FileOutcome, bool]:
     """Repair what standard input holds (at most ``limit`` bytes); (its outcome, its BOM)."""
-    from cdktf_fix.engine import may_hold_provider_code
     from cdktf_fix.engine.result import RepairResult, Status
 
     settings = _settings(request)
@@ -156,6 +154,4 @@ def repair_stdin(request: Request, filename: str | None, limit: int) -> tuple[Fi
         return FileOutcome(path, RepairResult("", "", status=Status.ERROR, error=error_reason(error))), False
     if filename and settings.excluded(path):
         return FileOutcome(path, RepairResult(text, text, status=Status.SKIPPED)), bom
-    generated = generated_bindings(path.absolute()) if filename and may_hold_provider_code(text) else frozenset()
-    result = repair_text(settings.engine_for(path, generated), text, is_markdown(path))
-    return FileOutcome(path, result), bom
+    return FileOutcome(path, repair_as(settings.engine_for, path, text, in_project=bool(filename))), bom

@@ -314,6 +314,15 @@ def repair_text(engine: Engine, text: str, markdown: bool) -> RepairResult:
         return RepairResult(text, text, status=Status.ERROR, error=f"internal error ({type(error).__name__}: {error}); left as it was")
 
 
+def repair_as(engine_for, path: Path, text: str, in_project: bool = True) -> RepairResult:
+    """Repair ``text`` as the file ``path``: markdown or Python by its name, with the engine of
+    its configuration and of the bindings its project generates (``in_project``: ``path`` is
+    where the file is, not only a name).  Text that cannot hold provider code is not parsed, and
+    no folder is looked up for it."""
+    generated = generated_bindings(path) if in_project and may_hold_provider_code(text) else frozenset()
+    return repair_text(engine_for(path, generated), text, is_markdown(path))
+
+
 def repair_file(engine_for, path: Path, write: bool) -> FileOutcome:
     """Read, repair and (when ``write``) atomically rewrite one file.  ``write`` may be a reason
     (a string) why this file must not be written; its repair is then reported, not applied."""
@@ -321,9 +330,7 @@ def repair_file(engine_for, path: Path, write: bool) -> FileOutcome:
         source = read_source(path)
     except (OSError, ValueError) as error:
         return _failed(path, error_reason(error))
-    # a file that cannot hold provider code is not parsed: nor is the folder tree looked up for it
-    generated = generated_bindings(path) if may_hold_provider_code(source.text) else frozenset()
-    result = repair_text(engine_for(path, generated), source.text, is_markdown(path))
+    result = repair_as(engine_for, path, source.text)
     outcome = FileOutcome(path, result)
     if write and result.changed and result.status is Status.CHANGED:
         try:
