@@ -49,6 +49,11 @@ Ignore = Annotated[Optional[list[str]], typer.Option("--ignore", help="Do not ru
 Format = Annotated[OutputFormat, typer.Option("--format", help="Output format.")]
 Report = Annotated[ReportFormat, typer.Option("--format", help="Output format: text, json (every fix with its edit, safety and whether it was applied) or sarif (code scanning).")]
 ConfigFile = Annotated[Optional[Path], typer.Option("--config", help="Read [tool.cdktf-fix] from this pyproject.toml for every file (default: for each file, the nearest one at or above its folder).", show_default=False)]
+TargetOption = Annotated[
+    Optional[list[str]],
+    typer.Option("--target", help="Check against these packages instead of each project's own (repeatable): cdktn, cdktf-cdktf-provider-aws==19.50.0, cdktn-provider-aws>=25. See `cdktf-fix schema info`.", show_default=False),
+]
+Offline = Annotated[bool, typer.Option("--offline", help="Never download a schema: a version with no schema here is reported and its code left unchecked.")]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Also print every fix and finding (apply and diff print one summary by default).")]
 
 
@@ -72,31 +77,37 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
-def _request(unsafe: bool, select, ignore, config: Optional[Path]):
+def _request(unsafe: bool, select, ignore, config: Optional[Path], target=None, offline: bool = False):
     from cdktf_fix.io.runs import Request
 
-    return Request(bool(unsafe), tuple(select or ()), tuple(ignore or ()), config)
+    return Request(bool(unsafe), tuple(select or ()), tuple(ignore or ()), config, tuple(target or ()), bool(offline))
 
 
-def _run(paths: list[str], unsafe: bool, select, ignore, write: bool, config_path: Optional[Path] = None, stdin_filename: Optional[str] = None):
+def _run(paths: list[str], unsafe: bool, select, ignore, write: bool, config_path: Optional[Path] = None, stdin_filename: Optional[str] = None, target=None, offline: bool = False):
     """The report of a run over ``paths`` (standard input for ``-``), and the BOM of standard input."""
     from cdktf_fix.io.runs import STDIN, RunError, repair_paths, repair_stdin
-    from cdktf_fix.io.sources import MAX_BYTES, RunReport
+    from cdktf_fix.io.sources import MAX_BYTES
 
     if any(not p.strip() for p in paths):
         _fail("an empty path was given")
-    request = _request(unsafe, select, ignore, config_path)
+    request = _request(unsafe, select, ignore, config_path, target, offline)
     try:
         if STDIN in paths:
             if len(paths) > 1:
                 _fail("- (standard input) cannot be combined with other paths")
-            outcome, bom = repair_stdin(request, stdin_filename, MAX_BYTES)
-            return RunReport([outcome]), bom
+            return repair_stdin(request, stdin_filename, MAX_BYTES)
         if stdin_filename:
             _fail("--stdin-filename goes with - (standard input)")
         return repair_paths([Path(p) for p in paths], request, write), False
     except RunError as error:
         _fail(str(error))
+
+
+def _print_notices(report) -> None:
+    """What the run could not check, once per project (on stderr: never mixed with a diff)."""
+    console = _console(stderr=True)
+    for notice in report.notices:
+        console.print(_line(("note:", "yellow"), " ", notice))
 
 
 def _print_findings(console, report, show_fixes: bool, show_findings: bool) -> None:
@@ -148,10 +159,10 @@ def _print_sarif(report, applied: bool) -> None:
 def apply(
     paths: Paths, unsafe_fixes: Unsafe = False, select: Select = None, ignore: Ignore = None,
     output_format: Report = ReportFormat.text, config: ConfigFile = None, verbose: Verbose = False,
-    stdin_filename: StdinFilename = None,
+    stdin_filename: StdinFilename = None, target: TargetOption = None, offline: Offline = False,
 ) -> None:
     """Write fixes in place (with -, write the repaired code to standard output). Exit 0 when nothing is left to report, 1 when findings remain, 2 when a file was skipped (not read, repaired or written) or on a usage error."""
-    report, bom = _run(paths, unsafe_fixes, select, ignore, write=True, config_path=config, stdin_filename=stdin_filename)
+    report, bom = _run(paths, unsafe_fixes, select, ignore, write=True, config_path=config, stdin_filename=stdin_filename, target=target, offline=offline)
     stdin = paths == ["-"]
     if stdin:
         outcome = report.files[0]
@@ -164,6 +175,7 @@ def apply(
         _print_sarif(report, applied=True)
     else:
         console = _console(stderr=stdin)
+        _print_notices(report)
         _print_findings(console, report, show_fixes=verbose, show_findings=verbose)
         console.print(_summary(report, "applied", written_only=True))
     raise typer.Exit(_exit_code(report, report.count("findings") > 0))
@@ -173,10 +185,10 @@ def apply(
 def diff(
     paths: Paths, unsafe_fixes: Unsafe = False, select: Select = None, ignore: Ignore = None,
     output_format: Report = ReportFormat.text, config: ConfigFile = None, verbose: Verbose = False,
-    stdin_filename: StdinFilename = None,
+    stdin_filename: StdinFilename = None, target: TargetOption = None, offline: Offline = False,
 ) -> None:
     """Print the fixes as a unified diff; write nothing. Exit 0 when nothing would change, 1 when something would, 2 when a file was skipped or on a usage error."""
-    report, _ = _run(paths, unsafe_fixes, select, ignore, write=False, config_path=config, stdin_filename=stdin_filename)
+    report, _ = _run(paths, unsafe_fixes, select, ignore, write=False, config_path=config, stdin_filename=stdin_filename, target=target, offline=offline)
     if output_format is ReportFormat.json:
         data = report.to_dict(applied=False)
         for entry, outcome in zip(data["files"], report.files):
@@ -191,6 +203,7 @@ def diff(
             for line in outcome.diff().splitlines():
                 style = next((style for prefix, style in styles if line.startswith(prefix)), "")
                 console.print(_line((line, style)))
+        _print_notices(report)
         _print_findings(_console(stderr=True), report, show_fixes=verbose, show_findings=verbose)
         _console(stderr=True).print(_summary(report, "would be applied"))
     raise typer.Exit(_exit_code(report, bool(report.changed)))
@@ -200,9 +213,10 @@ def diff(
 def check(
     paths: Paths, unsafe_fixes: Unsafe = False, select: Select = None, ignore: Ignore = None,
     output_format: Report = ReportFormat.text, config: ConfigFile = None, stdin_filename: StdinFilename = None,
+    target: TargetOption = None, offline: Offline = False,
 ) -> None:
     """List every problem, fixable or not; write nothing. Exit 0 no problems, 1 problems, 2 when a file was skipped (not read or repaired) or on a usage error."""
-    report, _ = _run(paths, unsafe_fixes, select, ignore, write=False, config_path=config, stdin_filename=stdin_filename)
+    report, _ = _run(paths, unsafe_fixes, select, ignore, write=False, config_path=config, stdin_filename=stdin_filename, target=target, offline=offline)
     problems = any(f.result.fixes or f.result.findings for f in report.files)
     if output_format is ReportFormat.json:
         print(json.dumps(report.to_dict(applied=False), indent=2))
@@ -210,6 +224,7 @@ def check(
         _print_sarif(report, applied=False)
     else:
         console = _console()
+        _print_notices(report)
         _print_findings(console, report, show_fixes=True, show_findings=True)
         console.print(_summary(report, "available"))
     raise typer.Exit(_exit_code(report, problems))
@@ -227,17 +242,24 @@ def batch(
     select: Select = None,
     ignore: Ignore = None,
     config: ConfigFile = None,
+    target: TargetOption = None,
+    offline: Offline = False,
 ) -> None:
     """Repair a folder of samples or a JSONL dataset into a separate output, never touching SOURCE.
 
+    Without --target, a sample folder's own pins decide its target (as for apply), and a dataset record gets the default target of the framework it imports (cdktf 0.21.0 + cdktf-cdktf-provider-aws 21.22.1, or cdktn 0.24.0 + cdktn-provider-aws 25.8.1).
+
     Prints one summary table. Exit 0 when every sample is clean after the repair, 1 when findings remain, 2 when a sample could not be read or repaired (it is named; the batch goes on)."""
-    from cdktf_fix.io.batch import BatchError, BatchInterrupted, batch_folder, batch_jsonl, check_outputs, is_jsonl, write_report
+    from cdktf_fix.io.batch import BatchError, BatchInterrupted, TargetRequest, batch_folder, batch_jsonl, check_outputs, is_jsonl, write_report
     from cdktf_fix.io.runs import RunError, options_here
+    from cdktf_fix.schema.target import TargetError, parse_explicit
 
     try:
         options = options_here(_request(unsafe_fixes, select, ignore, config))
-    except RunError as error:
+        parse_explicit(list(target or ()), "--target")
+    except (RunError, TargetError) as error:
         _fail(str(error))
+    wanted = TargetRequest(tuple(target or ()), offline)
     jobs = jobs if jobs is not None else os.cpu_count() or 1
     try:
         check_outputs(source, out, report)  # every output against every input, before any work
@@ -250,9 +272,9 @@ def batch(
             if is_jsonl(source):
                 if not field:
                     _fail(f"{source} is a JSONL dataset: name the field to repair with --field")
-                result = batch_jsonl(source, out, field, options, jobs, add_counts, **hooks)
+                result = batch_jsonl(source, out, field, options, jobs, add_counts, target_request=wanted, **hooks)
             elif source.is_dir() or not source.exists():
-                result = batch_folder(source, out, options, jobs, **hooks)
+                result = batch_folder(source, out, options, jobs, target_request=wanted, **hooks)
             else:
                 _fail(f"{source}: not a folder of samples or a JSONL file (.jsonl, .ndjson)")
     except BatchInterrupted as error:  # the workers are ended and nothing was written
@@ -430,48 +452,108 @@ def _print_verify(results, pairs, summary) -> None:
 
 
 @schema_app.command("info")
-def schema_info(output_format: Format = OutputFormat.text) -> None:
-    """Which provider schema is in use, where it comes from, and where it is cached."""
-    from cdktf_fix.schema.store import SchemaUnavailable, describe
+def schema_info(
+    path: Annotated[Path, typer.Argument(help="A project folder or a file in it (default: the current folder).")] = Path("."),
+    output_format: Format = OutputFormat.text, target: TargetOption = None, offline: Offline = False, config: ConfigFile = None,
+) -> None:
+    """The target a project is checked against (framework and package versions), why, and where each part of its schema comes from."""
+    from cdktf_fix.io.config import ConfigError, find_config, load_config
+    from cdktf_fix.schema.target import TargetError, describe
 
+    if not path.exists():
+        _fail(f"{path}: no such file or folder")
     try:
-        info = describe()
-    except SchemaUnavailable as error:
+        folder = path if path.is_dir() else path.parent
+        config_path = config or find_config(folder.absolute())
+        settings = load_config(config_path, _codemod_ids())
+        info = describe(path.absolute(), tuple(target or ()), settings.target, config_path, offline or not settings.fetch)
+    except (ConfigError, TargetError) as error:
         _fail(str(error))
     if output_format is OutputFormat.json:
         print(json.dumps(info, indent=2))
         return
     console = _console()
-    versions = ", ".join(f"{k} {v}" for k, v in info["versions"].items())
-    console.print(f"schema: {versions}")
-    console.print(f"source: {info['source']}" + (f" ({info['snapshot']})" if info["snapshot"] else " (built from the installed packages)"))
-    installed = ", ".join(f"{k} {v or 'not installed'}" for k, v in info["installed"].items())
-    console.print(f"installed: {installed}")
-    console.print(f"cache: {info['cache']} ({'present' if info['cached'] else 'built on first use'})")
+    console.print(f"target: {info['label']} ({info['framework']})")
+    console.print(f"project: {info['project'] or 'none (no manifest at or above ' + str(path) + ')'}")
+    for reason in info["reasons"]:
+        console.print(f"  {reason}")
+    for problem in info["problems"]:
+        console.print(_line(("note:", "yellow"), " ", problem))
+    console.print("schema parts:")
+    for name, part in info["parts"].items():
+        where = f"missing: {part['missing']}" if part["missing"] else part["source"]
+        console.print(f"  {name}: {where}")
+    if not info["fetch"]:
+        console.print("fetching: off (--offline, CDKTF_FIX_OFFLINE or [tool.cdktf-fix] fetch = false)")
+
+
+def _codemod_ids() -> set[str]:
+    from codemods import BY_ID
+
+    return set(BY_ID)
+
+
+SnapshotFolder = Annotated[Optional[Path], typer.Option("--output", "-o", help="Also write each part as a compressed snapshot into this folder (<distribution>-<version>.json.gz).", show_default=False)]
 
 
 @schema_app.command("build")
-def schema_build(
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Also write a compressed snapshot here: a .json.gz file (its versions go beside it, .versions.json).")] = None,
-) -> None:
-    """Rebuild the schema from the installed provider (static scan, no import) and cache it."""
+def schema_build(output: SnapshotFolder = None) -> None:
+    """Build the schema of every framework and provider package installed in the running interpreter (static scan, no import) and cache it."""
     import time
 
-    from cdktf_fix.schema.store import SchemaUnavailable, build_installed, check_snapshot_path
+    from cdktf_fix.schema.packages import installed_from, running_sites
+    from cdktf_fix.schema.store import SchemaUnavailable, build_part_of, check_snapshot_folder
 
-    start = time.perf_counter()
+    if output is not None:
+        try:
+            check_snapshot_folder(output)
+        except ValueError as error:
+            _fail(str(error))
+    installed = installed_from(running_sites())
+    if not installed:
+        _fail("no cdktf, cdktn, constructs or prebuilt provider package is installed here: nothing to build from")
+    console = _console()
+    for distribution, found in sorted(installed.items()):
+        start = time.perf_counter()
+        try:
+            part, cache, snapshot = build_part_of(found, output)
+        except (SchemaUnavailable, OSError) as error:
+            console.print(_line(("note:", "yellow"), f" {distribution} {found.version}: {error}"))
+            continue
+        where = f"; snapshot {snapshot}" if snapshot else ""
+        console.print(f"{distribution} {found.version}: {len(part.names)} modules in {time.perf_counter() - start:.1f} s, cached at {cache}{where}")
+
+
+@schema_app.command("fetch")
+def schema_fetch(
+    requirements: Annotated[list[str], typer.Argument(help="What to fetch: cdktf-cdktf-provider-aws==19.50.0, cdktn-provider-aws>=25 (the newest release it allows), cdktf==0.20.12.", show_default=False)],
+    output: SnapshotFolder = None,
+) -> None:
+    """Download wheels with pip, read their schema statically (never installed or imported) and cache it."""
+    import time
+
+    from cdktf_fix.schema.store import SchemaUnavailable, check_snapshot_folder, fetch_part
+    from cdktf_fix.schema.target import TargetError, parse_explicit
+
     try:
+        wanted = parse_explicit(requirements, "schema fetch")
         if output is not None:
-            check_snapshot_path(output)
-        index, cache = build_installed(output)
-    except (SchemaUnavailable, ValueError, OSError) as error:
+            check_snapshot_folder(output)
+    except (TargetError, ValueError) as error:
         _fail(str(error))
     console = _console()
-    versions = ", ".join(f"{k} {v}" for k, v in index.versions.items())
-    console.print(f"built schema for {versions} in {time.perf_counter() - start:.1f} s: {len(index.modules)} modules")
-    console.print(f"cached at {cache}")
-    if output is not None:
-        console.print(f"snapshot written to {output}")
+    failed = False
+    for distribution, (specifier, _) in wanted.items():
+        start = time.perf_counter()
+        try:
+            part, cache, snapshot = fetch_part(distribution, specifier, output)
+        except (SchemaUnavailable, OSError) as error:
+            console.print(_line(("error:", "red"), f" {distribution}{specifier}: {error}"))
+            failed = True
+            continue
+        where = f"; snapshot {snapshot}" if snapshot else ""
+        console.print(f"{distribution} {part.version}: {len(part.names)} modules in {time.perf_counter() - start:.1f} s, cached at {cache}{where}")
+    raise typer.Exit(2 if failed else 0)
 
 
 def _version(value: bool) -> None:

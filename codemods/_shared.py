@@ -7,7 +7,6 @@ from cdktf_fix.engine.context import FileContext, ImportBinding
 from cdktf_fix.engine.facts import Symbol
 from cdktf_fix.engine.result import Safety
 from cdktf_fix.schema.resolve import Resolution
-from cdktf_fix.schema.model import PROVIDER_PACKAGE
 
 MODULE_PROBLEMS = frozenset({"imports", "flat", "module", "pseudo-module"})  # module-path's
 
@@ -30,16 +29,18 @@ def binding_problem(ctx: FileContext, binding: ImportBinding) -> str | None:
     - ``name``: a name the (existing) module does not define.
     """
     module, name, schema = binding.module, binding.name, ctx.schema
-    if module.startswith("imports"):
+    root = module.partition(".")[0]
+    if root == "imports":
         return None if ctx.generated(module) else "imports"
+    provider = root in schema.provider_packages
     if name is None:
-        return None if module == PROVIDER_PACKAGE or schema.has_module(module) or not module.startswith(PROVIDER_PACKAGE) else "pseudo-module"
-    if module == PROVIDER_PACKAGE:
+        return None if module == root or schema.has_module(module) or not provider else "pseudo-module"
+    if provider and module == root:
         if name[:1].islower():
             return None if schema.has_module(f"{module}.{name}") else "pseudo-module"
         return "flat"
     if not schema.has_module(module):
-        return "module" if module.startswith(PROVIDER_PACKAGE + ".") else None
+        return "module" if provider else None
     return None if schema.defines(module, name) else "name"
 
 

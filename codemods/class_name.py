@@ -5,7 +5,6 @@ from __future__ import annotations
 from cdktf_fix.engine.context import FileContext, Place
 from cdktf_fix.engine.rewrite import SetAttribute
 from cdktf_fix.schema.resolve import hint_modules_for, resolve_class
-from cdktf_fix.schema.model import PROVIDER_PACKAGE
 from codemods._shared import broken_groups, class_chains, qualified, retarget
 from codemods.base import Codemod
 
@@ -54,15 +53,15 @@ class ClassName(Codemod):
                 continue
             if binding.name is None:
                 base = binding.module
-            elif binding.module == PROVIDER_PACKAGE and binding.name[:1].islower():
-                base = f"{PROVIDER_PACKAGE}.{binding.name}"
+            elif binding.module in schema.provider_packages and binding.name[:1].islower():
+                base = f"{binding.module}.{binding.name}"
             else:
                 continue
             if not schema.has_module(base):
                 continue
             symbol = binding.origin.symbol
             for chain, uses in class_chains(ctx, symbol).items():
-                if base == PROVIDER_PACKAGE and len(chain) < 3:
+                if base in schema.provider_packages and len(chain) < 3:
                     continue  # ``aws.KmsKey``: the module is missing, module-path's
                 module = ".".join((base,) + chain[1:-1])
                 name = chain[-1]

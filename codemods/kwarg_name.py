@@ -12,20 +12,26 @@ from cdktf_fix.engine.arguments import CallSite, Match, match_field, value_fits
 from cdktf_fix.engine.context import FileContext
 from cdktf_fix.engine.facts import Scope
 from cdktf_fix.engine.result import Safety
-from cdktf_fix.schema.model import PROVIDER_PACKAGE
 from codemods.base import ArgumentCodemod
 
 
 @lru_cache(maxsize=1)
 def keyword_renames() -> dict[tuple[str, str], dict]:
-    """(qualified class, old keyword) -> the rename entry of ``data/keyword_renames.json``."""
+    """(AWS provider module.class, old keyword) -> the rename entry of ``data/keyword_renames.json``
+    (``("eip.Eip", "vpc")``: the AWS provider package of the target is implied)."""
     data = json.loads(resources.files("cdktf_fix").joinpath("data/keyword_renames.json").read_text())
-    table = {}
-    for entry in data["renames"]:
-        cls = entry["class"]
-        qualified = cls if cls.startswith("cdktf") else f"{PROVIDER_PACKAGE}.{cls}"
-        table[(qualified, entry["keyword"])] = entry
-    return table
+    return {(entry["class"], entry["keyword"]): entry for entry in data["renames"]}
+
+
+def _rename_entry(schema, info, keyword: str) -> dict | None:
+    """The table's rename of ``keyword`` for this class, when the target's schema has its
+    new field (the table is about AWS provider majors: in a target that still has the old
+    keyword, the call never gets here; in one without the new field, the entry does not apply)."""
+    package, _, module = info.module.partition(".")
+    if package != schema.aws_package:
+        return None
+    entry = keyword_renames().get((f"{module}.{info.name}", keyword))
+    return entry if entry is not None and info.param(entry["to"]) is not None else None
 
 
 @dataclass(frozen=True)
@@ -96,7 +102,7 @@ class KwargName(ArgumentCodemod):
         """((old, new, value code or None), fix arguments) for a rename that applies, else None
         (a proposal or a finding is recorded)."""
         written = keyword.arg
-        entry = keyword_renames().get((info.qualified, written))
+        entry = _rename_entry(ctx.schema, info, written)
         if entry is not None and entry["to"] not in taken:
             return self._from_table(ctx, info, keyword, entry)
         match = match_field(info, written, taken)

@@ -39,7 +39,7 @@ class MissingImport(Codemod):
                 self._add(ctx, found[0], name, symbol, Safety.SAFE, first)
                 continue
             resolution = resolve_class(schema, [], name, facts.usage(symbol))
-            if not resolution.found or resolution.safety is None or not resolution.module.startswith("cdktf_cdktf_provider_aws."):
+            if not resolution.found or resolution.safety is None or not ctx.schema.is_provider_module(resolution.module):
                 if resolution.candidates:
                     ctx.finding(self.id, f"{name} is used but never imported, and no module defines it", suggestions(resolution), at=first)
                 continue

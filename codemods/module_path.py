@@ -9,7 +9,6 @@ from cdktf_fix.engine.facts import Symbol
 from cdktf_fix.engine.result import Safety
 from cdktf_fix.engine.rewrite import ReplaceWithName, SetAttribute
 from cdktf_fix.schema.resolve import candidate_modules, hint_modules_for, resolve_class
-from cdktf_fix.schema.model import PROVIDER_PACKAGE
 from codemods._shared import MODULE_PROBLEMS, binding_problem, broken_groups, class_chains, qualified, retarget, suggestions
 from codemods.base import Codemod
 
@@ -54,13 +53,14 @@ class ModulePath(Codemod):
             lowercase = binding.name is None or binding.name[:1].islower()
             if problem == "pseudo-module" or (problem == "imports" and lowercase):
                 self._rewrite_alias_uses(ctx, group)
-            elif problem == "flat" or (problem == "imports" and binding.module == "imports.aws"):
+            elif problem == "flat" or (problem == "imports" and binding.module.count(".") == 1):
                 usage = ctx.facts.usage(binding.origin.symbol)
-                self._apply(ctx, group, resolve_class(ctx.schema, [], binding.name, usage), f"{binding.module} has no classes of its own")
+                resolution = resolve_class(ctx.schema, [], binding.name, usage, package=ctx.schema.package_of(binding.module))
+                self._apply(ctx, group, resolution, f"{binding.module} has no classes of its own")
             elif problem == "module":
                 self._move_module(ctx, group, binding.module)
             elif problem == "imports":
-                self._move_module(ctx, group, f"{PROVIDER_PACKAGE}.{binding.module[len('imports.aws.'):]}")
+                self._move_module(ctx, group, ctx.schema.as_provider_module(binding.module))
         self._package_alias_chains(ctx)
 
     def _move_module(self, ctx: FileContext, group: list[ImportBinding], written: str) -> None:
@@ -90,10 +90,11 @@ class ModulePath(Codemod):
         binding = group[0]
         symbol = binding.origin.symbol
         at = binding.origin.node
-        root_is_package = binding.name is None and binding.module in (PROVIDER_PACKAGE, "imports.aws")
+        package = ctx.schema.package_of(binding.module)
+        root_is_package = binding.name is None and (binding.module == package or binding.module.count(".") == 1 and binding.module.startswith("imports."))
         rewritten = 0
         for chain, uses in class_chains(ctx, symbol).items():
-            target = self._chain_target(ctx, symbol, chain, root_is_package, at)
+            target = self._chain_target(ctx, symbol, chain, root_is_package, package, at)
             if target is None:
                 continue
             module, name, safety = target
@@ -115,18 +116,18 @@ class ModulePath(Codemod):
             others = len(symbol.loads) - rewritten
             ctx.finding(
                 self.id, f"{qualified(binding.module, binding.name)} is no provider module, and {others} use{'s' if others != 1 else ''} of {binding.local} name no provider class",
-                [f"{PROVIDER_PACKAGE}.<module>"], at=at,
+                [f"{package}.<module>"], at=at,
             )
 
-    def _chain_target(self, ctx: FileContext, symbol: Symbol, chain: tuple[str, ...], root_is_package: bool, at):
+    def _chain_target(self, ctx: FileContext, symbol: Symbol, chain: tuple[str, ...], root_is_package: bool, package: str, at):
         parts = chain[1:]
         name = parts[-1]
         hints: list[str] = []
         if root_is_package and len(parts) == 2:
-            hints = candidate_modules(ctx.schema, f"{PROVIDER_PACKAGE}.{parts[0]}")
+            hints = candidate_modules(ctx.schema, f"{package}.{parts[0]}")
         elif len(parts) != 1:
             return None
-        resolution = resolve_class(ctx.schema, hints, name, ctx.facts.usage(symbol, parts))
+        resolution = resolve_class(ctx.schema, hints, name, ctx.facts.usage(symbol, parts), package=package)
         if not resolution.found or resolution.name != name:
             # a wrong name as well: move it only when the module is certain (class-name fixes the name)
             if resolution.found and resolution.safety is Safety.SAFE:
@@ -139,16 +140,17 @@ class ModulePath(Codemod):
         """``import cdktf_cdktf_provider_aws as aws`` is valid; ``aws.kms.KmsKey`` names a module
         that does not exist (-> ``aws.kms_key.KmsKey``), ``aws.KmsKey`` none (-> ``aws.kms_key.KmsKey``)."""
         for binding in ctx.imports.live():
-            if binding.origin is None or binding.name is not None or binding.module != PROVIDER_PACKAGE:
+            if binding.origin is None or binding.name is not None or binding.module not in ctx.schema.provider_packages:
                 continue
+            package = binding.module
             symbol = binding.origin.symbol
             for chain, uses in class_chains(ctx, symbol).items():
-                if len(chain) == 3 and ctx.schema.has_module(f"{PROVIDER_PACKAGE}.{chain[1]}"):
+                if len(chain) == 3 and ctx.schema.has_module(f"{package}.{chain[1]}"):
                     continue
                 if len(chain) not in (2, 3):
                     continue
-                hints = candidate_modules(ctx.schema, f"{PROVIDER_PACKAGE}.{chain[1]}") if len(chain) == 3 else []
-                resolution = resolve_class(ctx.schema, hints, chain[-1], ctx.facts.usage(symbol, chain[1:]))
+                hints = candidate_modules(ctx.schema, f"{package}.{chain[1]}") if len(chain) == 3 else []
+                resolution = resolve_class(ctx.schema, hints, chain[-1], ctx.facts.usage(symbol, chain[1:]), package=package)
                 if not resolution.found:
                     ctx.finding(self.id, f"{'.'.join(chain)}: no provider module defines {chain[-1]}", suggestions(resolution), at=uses[0][1])
                     continue

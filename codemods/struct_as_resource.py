@@ -54,7 +54,7 @@ class StructAsResource(ArgumentCodemod):
     safety = "No fix: a finding with the likely resources (their arguments differ)."
 
     def check_call(self, ctx: FileContext, call: CallSite, node: ast.Call, scope: Scope) -> None:
-        if call.info.kind != "struct" or call.info.module.split(".")[0] in ("cdktf", "constructs"):
+        if call.info.kind != "struct" or call.info.module.split(".")[0] in ctx.schema.core_packages:
             return
         positional = [a for a in node.args if type(a) is not ast.Starred]
         if len(positional) >= 2:

@@ -14,7 +14,7 @@ HEAD = "from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import S
 def test_every_keyword_rename_in_the_table_is_valid_for_the_schema(schema):
     assert keyword_renames()
     for (qualified, keyword), entry in keyword_renames().items():
-        info = schema.class_by_qualified(qualified)
+        info = schema.class_by_qualified(f"{schema.aws_package}.{qualified}")
         assert info is not None, qualified
         assert info.param(keyword) is None, f"{qualified}.{keyword} exists: no rename needed"
         assert info.param(entry["to"]) is not None, f"{qualified} has no {entry['to']}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 
 from cdktf_fix.engine.facts import collect_facts
+from cdktf_fix.schema import load_index as _schema
 
 SOURCE = '''\
 from cdktf_cdktf_provider_aws import rds
@@ -63,7 +64,7 @@ def _symbols_of(facts, name):
 
 def test_uses_resolve_to_the_binding_python_gives_them():
     tree = ast.parse(SOURCE)
-    facts = collect_facts(tree)
+    facts = collect_facts(tree, _schema())
     module = facts.module
     rds_import = facts.symbols[(module, "rds")]
     assert [b.name for b in rds_import.imports] == ["rds"]
@@ -83,7 +84,7 @@ def test_uses_resolve_to_the_binding_python_gives_them():
 
 
 def test_names_used_where_nothing_binds_them_are_undefined():
-    facts = collect_facts(ast.parse("def f():\n    x = S3Bucket\n\ndef g(S3Bucket):\n    return S3Bucket\n"))
+    facts = collect_facts(ast.parse("def f():\n    x = S3Bucket\n\ndef g(S3Bucket):\n    return S3Bucket\n"), _schema())
     assert facts.undefined() == ["S3Bucket"]
 
 
@@ -94,7 +95,7 @@ def test_import_guards():
         "except ImportError:\n    from cdktf_cdktf_provider_aws.vpc_old import Vpc\n"
         "if TYPE_CHECKING:\n    from cdktf_cdktf_provider_aws.subnet import Subnet\n"
     )
-    facts = collect_facts(ast.parse(source))
+    facts = collect_facts(ast.parse(source), _schema())
     guards = {(b.module.rpartition('.')[2], b.guard) for b in facts.bindings}
     assert guards == {("vpc", "shim"), ("vpc_old", "fallback"), ("subnet", "type-checking")}
     shim, fallback = [b for b in facts.bindings if b.name == "Vpc"]

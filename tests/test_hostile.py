@@ -170,11 +170,13 @@ def test_a_file_name_near_the_length_limit_is_written(tmp_path: Path):
     assert path.read_text() == GOOD and [p.name for p in tmp_path.iterdir()] == [path.name]
 
 
-def test_schema_snapshot_paths_are_checked_before_the_build(tmp_path: Path):
-    for target, message in ((tmp_path / "snap.bin", "is a .json.gz file"), (tmp_path, "is a folder"), (tmp_path / "no" / "s.json.gz", "no such folder")):
-        run = invoke("schema", "build", "-o", target)
-        assert run.exit_code == 2 and message in run.output and "Traceback" not in run.output, run.output
-    assert list(tmp_path.iterdir()) == []
+def test_schema_snapshot_folders_are_checked_before_the_build(tmp_path: Path):
+    (tmp_path / "snap.json.gz").write_text("")
+    for command in (("schema", "build"), ("schema", "fetch", "cdktf==0.21.0")):
+        for target in (tmp_path / "snap.json.gz", tmp_path / "no"):
+            run = invoke(*command, "-o", target)
+            assert run.exit_code == 2 and "no such folder" in run.output and "Traceback" not in run.output, run.output
+    assert [p.name for p in tmp_path.iterdir()] == ["snap.json.gz"]
 
 
 # -- writes -----------------------------------------------------------------------------------------

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import gzip
-import json
 import time
 
 import pytest
 
 from cdktf_fix.schema import build, store
-from cdktf_fix.schema.model import SchemaIndex, name_key, shape_of, struct_of
+from cdktf_fix.schema.model import Part, SchemaIndex, name_key, shape_of, struct_of
+from cdktf_fix.schema.packages import installed_from, running_sites
 
 P = "cdktf_cdktf_provider_aws"
 
@@ -169,91 +168,128 @@ def test_closest_names(schema):
     assert (f"{P}.elasticache_serverless_cache", "ElasticacheServerlessCache") in found
 
 
-def _small_schema() -> dict:
+def _small_schema(version: str = "1.0.0") -> dict:
     return {
         "format": build.FORMAT_VERSION,
-        "versions": {"cdktf-cdktf-provider-aws": "1.0.0", "cdktf": "0.1", "constructs": "10"},
+        "distribution": "cdktf-cdktf-provider-aws",
+        "version": version,
         "modules": {f"{P}.widget": build.scan_module(GENERATED, f"{P}.widget")},
     }
 
 
 def test_cache_round_trip():
-    index = SchemaIndex.from_schema(_small_schema())
-    again = SchemaIndex.from_cache(index.to_cache())
-    assert again.names_in(f"{P}.widget") == index.names_in(f"{P}.widget")
-    assert again.class_info(f"{P}.widget", "Widget") == index.class_info(f"{P}.widget", "Widget")
+    part = Part.from_schema(_small_schema())
+    again = Part.from_cache(part.to_cache())
+    assert again == part
+    index = SchemaIndex([again])
+    assert index.names_in(f"{P}.widget") == {"Widget": "resource", "WidgetRule": "struct", "WidgetConfigBlock": "struct", "Colour": "enum"}
+    assert index.class_info(f"{P}.widget", "Widget") == SchemaIndex.from_schema(_small_schema()).class_info(f"{P}.widget", "Widget")
 
 
 def test_snapshot_round_trip(tmp_path):
-    path = tmp_path / "schema-1.0.0.json.gz"
-    store.write_snapshot(_small_schema(), path)
+    path = store.write_snapshot(_small_schema(), tmp_path)
+    assert path.name == "cdktf-cdktf-provider-aws-1.0.0.json.gz"
     assert store.read_snapshot(path)["modules"].keys() == {f"{P}.widget"}
-    assert store.read_snapshot_versions(path)["cdktf-cdktf-provider-aws"] == "1.0.0"
     first = path.read_bytes()
-    store.write_snapshot(_small_schema(), path)
+    store.write_snapshot(_small_schema(), tmp_path)
     assert path.read_bytes() == first, "snapshots are reproducible"
 
 
+def test_shipped_snapshots_are_the_default_targets():
+    shipped = store.shipped_snapshots()
+    for key in (("cdktf-cdktf-provider-aws", "21.22.1"), ("cdktf", "0.21.0"), ("cdktn-provider-aws", "25.8.1"), ("cdktn", "0.24.0"), ("constructs", "10.8.1")):
+        assert key in shipped, key
+        assert store.read_snapshot(shipped[key])["format"] == build.FORMAT_VERSION
+
+
 def test_shipped_snapshot_matches_installed_provider_scan():
-    """The snapshot in the package is what ``schema build`` produces from 21.22.1."""
-    snapshots = store.shipped_snapshots()
-    assert "21.22.1" in snapshots
-    with gzip.open(snapshots["21.22.1"], "rt") as handle:
-        shipped = json.load(handle)
-    assert shipped["format"] == build.FORMAT_VERSION
-    installed = store.installed_versions()["cdktf-cdktf-provider-aws"]
-    if installed != "21.22.1":
-        pytest.skip(f"provider {installed} installed, snapshot is for 21.22.1")
+    """The shipped 21.22.1 part is what ``schema build`` reads from the installed 21.22.1."""
+    installed = installed_from(running_sites()).get("cdktf-cdktf-provider-aws")
+    if installed is None or installed.version != "21.22.1":
+        pytest.skip("provider 21.22.1 is not installed")
+    shipped = store.read_snapshot(store.shipped_snapshots()[("cdktf-cdktf-provider-aws", "21.22.1")])
     module = f"{P}.s3_bucket_versioning"
-    directory = build.package_dir(P)
-    scanned = build.scan_module((directory / "s3_bucket_versioning" / "__init__.py").read_text(), module)
-    build._resolve_foreign({module: scanned, **{k: v for k, v in shipped["modules"].items() if k in ("cdktf", "constructs")}})
+    scanned = build.scan_module((installed.files().folder / "s3_bucket_versioning" / "__init__.py").read_text(), module)
     assert scanned["classes"] == shipped["modules"][module]["classes"]
 
 
-def test_snapshot_used_without_provider(monkeypatch, tmp_path):
+def test_parts_of_other_packages_get_their_kinds_on_loading():
+    """A provider's ``cdktf.TerraformResourceLifecycle`` is a struct once the core part is there."""
+    provider = store.load_part("cdktf-cdktf-provider-aws", "21.22.1")
+    alone = SchemaIndex([provider])
+    assert alone.field_type(f"{P}.s3_bucket", "S3Bucket", "lifecycle") == ["ref", "cdktf.TerraformResourceLifecycle"]
+    both = SchemaIndex([provider, store.load_part("cdktf", "0.21.0")])
+    assert both.field_type(f"{P}.s3_bucket", "S3Bucket", "lifecycle") == ["struct", "cdktf.TerraformResourceLifecycle"]
+
+
+def test_a_snapshot_is_used_and_cached(monkeypatch, tmp_path):
     monkeypatch.setenv("CDKTF_FIX_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(store, "installed_versions", lambda: {"cdktf-cdktf-provider-aws": None, "cdktf": None, "constructs": None})
-    choice = store.choose_source()
-    assert choice.source == "snapshot"
-    index = store.load_index()
-    assert index.defines(f"{P}.s3_bucket_versioning", "S3BucketVersioningA")
-    assert list(tmp_path.glob("schema-*.marshal")), "the snapshot was cached"
+    part = store.load_part("cdktn-provider-aws", "25.8.1")
+    assert part.names["cdktn_provider_aws.s3_bucket_versioning"]["S3BucketVersioningA"] == "resource"
+    assert store.part_cache_path("cdktn-provider-aws", "25.8.1").is_file()
     start = time.perf_counter()
-    again = store.load_index()
-    assert again.defines(f"{P}.s3_bucket_versioning", "S3BucketVersioningA")
-    assert time.perf_counter() - start < 1.0, "a cached schema loads in well under a second"
+    again = store.load_part("cdktn-provider-aws", "25.8.1")
+    assert again.names == part.names
+    assert time.perf_counter() - start < 1.0, "a cached part loads in well under a second"
+    assert store.cached_versions("cdktn-provider-aws") == ["25.8.1"]
 
 
-def test_other_installed_version_is_built(monkeypatch, tmp_path):
-    monkeypatch.setenv("CDKTF_FIX_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(store, "installed_versions", lambda: {"cdktf-cdktf-provider-aws": "99.0.0", "cdktf": "0.21.0", "constructs": "10"})
+def test_an_installed_package_of_another_version_is_built_once(monkeypatch, tmp_path):
+    monkeypatch.setenv("CDKTF_FIX_CACHE_DIR", str(tmp_path / "cache"))
+    site = tmp_path / "site"
+    _fake_provider(site, "99.0.0")
+    installed = installed_from([site])["cdktf-cdktf-provider-aws"]
+    assert installed.version == "99.0.0"
     built = []
+    real_build = store.build_part
+    monkeypatch.setattr(store, "build_part", lambda files, version: built.append(version) or real_build(files, version))
+    part = store.load_part("cdktf-cdktf-provider-aws", "99.0.0", installed)
+    assert f"{P}.provider" in part.names and built == ["99.0.0"]
+    store.load_part("cdktf-cdktf-provider-aws", "99.0.0", installed)
+    assert built == ["99.0.0"], "the second load comes from the cache"
 
-    def fake_build(versions):
-        built.append(versions)
-        schema = _small_schema()
-        schema["versions"] = versions
-        return schema
 
-    monkeypatch.setattr(store, "build_schema", fake_build)
-    assert store.choose_source().source == "installed"
-    index = store.load_index()
-    assert index.versions["cdktf-cdktf-provider-aws"] == "99.0.0"
-    store.load_index()
-    assert len(built) == 1, "the second load comes from the cache"
+def test_an_installed_package_of_another_version_is_never_used(monkeypatch, tmp_path):
+    monkeypatch.setenv("CDKTF_FIX_CACHE_DIR", str(tmp_path / "cache"))
+    _fake_provider(tmp_path / "site", "99.0.0")
+    installed = installed_from([tmp_path / "site"])["cdktf-cdktf-provider-aws"]
+    with pytest.raises(store.SchemaUnavailable, match="fetching is off"):
+        store.load_part("cdktf-cdktf-provider-aws", "98.0.0", installed, fetch=False)
+
+
+def test_an_old_layout_is_unsupported_not_misread(monkeypatch, tmp_path):
+    monkeypatch.setenv("CDKTF_FIX_CACHE_DIR", str(tmp_path / "cache"))
+    site = tmp_path / "site"
+    package = site / P
+    (package / "s3").mkdir(parents=True)
+    (package / "__init__.py").write_text("import jsii\n")
+    (package / "s3" / "__init__.py").write_text(GENERATED)  # a service namespace: before cdktf 0.13
+    (site / "cdktf_cdktf_provider_aws-9.0.0.dist-info").mkdir()
+    (site / "cdktf_cdktf_provider_aws-9.0.0.dist-info" / "METADATA").write_text("Name: cdktf-cdktf-provider-aws\nVersion: 9.0.0\n")
+    installed = installed_from([site])["cdktf-cdktf-provider-aws"]
+    with pytest.raises(store.SchemaUnavailable, match="layout before cdktf 0.13"):
+        store.load_part("cdktf-cdktf-provider-aws", "9.0.0", installed)
 
 
 def test_damaged_cache_is_rebuilt(monkeypatch, tmp_path):
     monkeypatch.setenv("CDKTF_FIX_CACHE_DIR", str(tmp_path))
-    store.load_index()
-    for path in tmp_path.glob("schema-*.marshal"):
-        path.write_bytes(b"garbage")
-    assert store.load_index().defines(f"{P}.s3_bucket", "S3Bucket")
+    store.load_part("cdktf-cdktf-provider-aws", "21.22.1")
+    path = store.part_cache_path("cdktf-cdktf-provider-aws", "21.22.1")
+    path.write_bytes(b"garbage")
+    assert "S3Bucket" in store.load_part("cdktf-cdktf-provider-aws", "21.22.1").names[f"{P}.s3_bucket"]
 
 
-def test_no_schema_at_all(monkeypatch):
-    monkeypatch.setattr(store, "installed_versions", lambda: {"cdktf-cdktf-provider-aws": None, "cdktf": None, "constructs": None})
-    monkeypatch.setattr(store, "shipped_snapshots", lambda: {})
-    with pytest.raises(store.SchemaUnavailable):
-        store.choose_source()
+def _fake_provider(site, version: str) -> None:
+    """A tiny installed provider package with the per-resource layout."""
+    package = site / P
+    for module in ("widget", "provider"):
+        (package / module).mkdir(parents=True)
+    (package / "__init__.py").write_text("import jsii\n")
+    (package / "widget" / "__init__.py").write_text(GENERATED)
+    (package / "provider" / "__init__.py").write_text(
+        "import jsii\nimport cdktf as _cdktf_9a9027ec\n\n\nclass AwsProvider(\n    _cdktf_9a9027ec.TerraformProvider,\n    metaclass=jsii.JSIIMeta,\n):\n"
+        "    def __init__(\n        self,\n        scope,\n        id,\n        *,\n        region: typing.Optional[builtins.str] = None,\n    ) -> None:\n        pass\n"
+    )
+    info = site / f"cdktf_cdktf_provider_aws-{version}.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: cdktf-cdktf-provider-aws\nVersion: {version}\n\nbody\n")

@@ -32,7 +32,7 @@ from cdktf_fix.engine.suppression import Suppressions, find_suppressions
 from cdktf_fix.schema.model import SchemaIndex
 
 # A file that mentions none of these cannot hold provider code: it is not parsed.
-_MAY_HOLD_PROVIDER_CODE = re.compile(r"cdktf|imports\.aws")
+_MAY_HOLD_PROVIDER_CODE = re.compile(r"cdktf|cdktn|imports\.")
 
 
 def may_hold_provider_code(source: str) -> bool:
@@ -105,6 +105,12 @@ class Engine:
         self._codemods: list | None = None
 
     @property
+    def target_label(self) -> str:
+        """What this engine checks against: ``cdktf 0.21.0 + cdktf-cdktf-provider-aws 21.22.1``."""
+        target = self.schema.target
+        return target.label if target is not None else self.schema.label
+
+    @property
     def codemods(self) -> list:
         if self._codemods is None:
             from codemods import ALL_CODEMODS
@@ -133,7 +139,7 @@ class Engine:
 
     def check_round(self, code: str, parsed: ast.Module, suppressions: Suppressions | None, steps) -> FileContext:
         """One round of detection: every codemod over the facts of ``parsed``."""
-        ctx = FileContext(self.schema, self.options, collect_facts(parsed), code, suppressions if suppressions else None)
+        ctx = FileContext(self.schema, self.options, collect_facts(parsed, self.schema), code, suppressions if suppressions else None)
         for step in steps:
             step(ctx)
         return ctx

@@ -265,6 +265,6 @@ class _ArgumentWalk:
 
 def run_argument_codemods(ctx: FileContext, codemods) -> None:
     """One walk in which every argument-level codemod sees every site."""
-    if not any(b.module.startswith(("cdktf", "imports")) for b in ctx.imports.live()):
+    if not any(b.module.startswith(("cdktf", "cdktn", "imports")) for b in ctx.imports.live()):
         return
     _ArgumentWalk(ctx, codemods).run()

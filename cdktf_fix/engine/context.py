@@ -14,6 +14,7 @@ in three places, one per concern:
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from collections import Counter
 
@@ -23,7 +24,7 @@ from cdktf_fix.engine.options import Options
 from cdktf_fix.engine.result import Finding, Fix, Safety
 from cdktf_fix.engine.suppression import Suppressions
 from cdktf_fix.engine.units import Address, UnitIndex, kind_of
-from cdktf_fix.schema.model import PROVIDER_PACKAGE, ClassInfo, SchemaIndex, class_for_chain
+from cdktf_fix.schema.model import ClassInfo, SchemaIndex, class_for_chain
 
 
 @dataclass(eq=False)
@@ -349,6 +350,9 @@ def _annotation_names(text: str) -> list[str]:
     return [n.id for n in ast.walk(tree) if type(n) is ast.Name]
 
 
+_PROVIDER_PREFIX = re.compile(r"\b(?:cdktf_cdktf|cdktn)_provider_[a-z0-9_]+\.")
+
+
 def short(message: str) -> str:
     """Messages name provider modules by their short names (``s3_bucket.S3Bucket``)."""
-    return message.replace(PROVIDER_PACKAGE + ".", "")
+    return _PROVIDER_PREFIX.sub("", message)

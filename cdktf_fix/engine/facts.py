@@ -24,19 +24,15 @@ import builtins
 from collections import Counter
 from dataclasses import dataclass, field
 
-from cdktf_fix.schema.model import PROVIDER_PACKAGE
-
 BUILTINS = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__", "__builtins__", "__path__", "__class__", "__loader__", "__package__"}
-SCHEMA_ROOTS = (PROVIDER_PACKAGE, "imports", "cdktf", "constructs")
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
 
-def is_schema_module(module: str) -> bool:
-    """A module of a package the schema describes (``imports.<p>``: bindings ``cdktf get``
-    generates for provider ``p``; the schema knows those of the AWS provider)."""
-    root = module.split(".")[0]
-    return root in SCHEMA_ROOTS and (root != "imports" or module.startswith("imports.aws"))
+def is_schema_module(module: str, schema) -> bool:
+    """A module of a package the target's schema describes (``imports.<p>``: bindings ``cdktf
+    get`` generates for provider ``p``, read as its prebuilt package)."""
+    return schema.is_schema_module(module)
 
 
 class Scope:
@@ -284,7 +280,8 @@ def _parameters(args: ast.arguments) -> list[ast.arg]:
 class _Walker:
     """One iterative walk; each stack entry is (node, scope, statement, guard, annotation)."""
 
-    def __init__(self, tree: ast.Module) -> None:
+    def __init__(self, tree: ast.Module, schema) -> None:
+        self.schema = schema
         self.module = Scope("module", None)
         self.facts = FileFacts(self.module)
         self.names: list[Occurrence] = []
@@ -441,7 +438,7 @@ class _Walker:
             if any(a.name == "*" for a in node.names):
                 facts.star_import = True
                 return
-            schema = not node.level and module is not None and is_schema_module(module)
+            schema = not node.level and module is not None and is_schema_module(module, self.schema)
             for alias in node.names:
                 local = alias.asname or alias.name
                 self.bind(scope, local)
@@ -451,7 +448,7 @@ class _Walker:
         for alias in node.names:
             local = alias.asname or alias.name.split(".")[0]
             self.bind(scope, local)
-            if is_schema_module(alias.name) and alias.name.startswith((PROVIDER_PACKAGE, "imports.aws")):
+            if is_schema_module(alias.name, self.schema) and self.schema.is_provider_side(alias.name):
                 facts.bindings.append(Binding(ordinal, alias.name, None, local, alias.asname is not None, node, scope, guard, shim))
 
     def finish(self) -> FileFacts:
@@ -477,5 +474,6 @@ class _Walker:
         return facts
 
 
-def collect_facts(tree: ast.Module) -> FileFacts:
-    return _Walker(tree).run(tree)
+def collect_facts(tree: ast.Module, schema) -> FileFacts:
+    """The facts of ``tree``; imports of the packages of ``schema`` (its target) are bindings."""
+    return _Walker(tree, schema).run(tree)

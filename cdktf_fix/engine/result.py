@@ -69,6 +69,7 @@ class RepairResult:
     status: Status = Status.UNCHANGED
     error: str | None = None
     skipped: list[SkippedBlock] = field(default_factory=list)  # markdown blocks left as they were
+    target: str | None = None  # what the code was checked against: "cdktf 0.21.0 + cdktf-cdktf-provider-aws 21.22.1"
 
     @property
     def changed(self) -> bool:
@@ -81,6 +82,7 @@ class RepairResult:
         return {
             "status": self.status.value,
             "error": self.error,
+            "target": self.target,
             # region: the exact span of ``old`` in the source as read, when it is sure (cdktf_fix.io.regions)
             "fixes": [{**f.to_dict(), "region": span.to_dict() if span else None} for f, span in zip(self.fixes, spans)],
             "findings": [f.to_dict() for f in self.findings],

@@ -44,6 +44,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cdktf_fix.engine import may_hold_provider_code
 from cdktf_fix.engine.options import Options
 from cdktf_fix.engine.result import RepairResult, Status
 from cdktf_fix.io import sources
@@ -65,11 +66,12 @@ from cdktf_fix.io.sources import (
     repair_text,
 )
 from cdktf_fix.io.workers import Retry, clamp_jobs, interruptible, map_tasks, report_progress
+from cdktf_fix.schema.target import imported_packages
 
 # the errors, check_outputs and write_report are defined elsewhere and re-exported: the CLI takes
 # the whole batch from here
 __all__ = [
-    "BatchError", "BatchInterrupted", "BatchReport", "SampleReport", "batch_folder", "batch_jsonl",
+    "BatchError", "BatchInterrupted", "BatchReport", "SampleReport", "TargetRequest", "batch_folder", "batch_jsonl",
     "check_outputs", "is_jsonl", "repair_record", "repair_sample", "write_report",
 ]
 
@@ -86,6 +88,8 @@ class SampleReport:
     findings: Counter = field(default_factory=Counter)  # left after the repair, by codemod
     errors: list[str] = field(default_factory=list)  # what could not be read, repaired or written
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)  # what could not be checked (a version with no schema)
+    targets: set = field(default_factory=set)  # what its files were checked against
 
     @property
     def bad(self) -> bool:
@@ -102,6 +106,8 @@ class SampleReport:
         for fix in result.fixes:
             (self.fixes if fix.applied else self.unsafe)[fix.codemod] += 1
         self.findings.update(f.codemod for f in result.findings)
+        if result.target:
+            self.targets.add(result.target)
         if result.status is Status.ERROR:
             self.errors.append(prefix + (result.error or "error"))
         self.errors.extend(f"{where}:{b.line}: {b.reason}" if where else f"line {b.line}: {b.reason}" for b in result.skipped)
@@ -119,6 +125,8 @@ class SampleReport:
             "unsafe_fixes_not_applied": dict(self.unsafe),
             "findings": dict(self.findings),
             "errors": self.errors,
+            "notes": self.notes,
+            "targets": sorted(self.targets),
             "seconds": round(self.seconds, 4),
         }
 
@@ -155,32 +163,61 @@ class BatchReport:
 
 # --- one engine per worker -----------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class TargetRequest:
+    """What a batch is checked against: ``--target`` (for every sample) and ``--offline``.
+    Without ``--target``, a sample folder's own pins decide (as for ``apply``), and a dataset
+    record gets the default target of the framework it imports."""
+
+    explicit: tuple[str, ...] = ()
+    offline: bool = False
+
+
 _ENGINES: dict = {}
 _OPTIONS: Options | None = None
+_TARGETS = None  # this worker's schema.target.Targets
+_NOTES: list[str] = []  # notices of the sample being repaired (a pinned version with no schema)
 
 
-def _init_worker(options: Options) -> None:
+def _init_worker(options: Options, target: TargetRequest = TargetRequest()) -> None:
     """Run once in every worker (and in this process for ``jobs == 1``): the batch's options."""
-    global _OPTIONS
+    global _OPTIONS, _TARGETS
+    from cdktf_fix.schema.target import Targets
+
     _OPTIONS = options
+    _TARGETS = Targets(target.explicit, target.offline)
     _ENGINES.clear()
 
 
-def _engine_for(path: Path | None = None, packages: frozenset[str] = frozenset()):
-    """The engine of this worker's options for the bindings a sample's project generates."""
+def _note(text: str) -> None:
+    if text not in _NOTES:
+        _NOTES.append(text)
+
+
+def _engine_for(path: Path | None = None, packages: frozenset[str] = frozenset(), imported: frozenset[str] = frozenset()):
+    """The engine of this worker's options for a sample's target and the bindings its project
+    generates (``path`` None: a dataset record, of no project)."""
     from dataclasses import replace
 
     from cdktf_fix.engine import Engine
-    from cdktf_fix.schema import load_index
 
-    if packages not in _ENGINES:
-        _ENGINES[packages] = Engine(load_index(), replace(_OPTIONS or Options(), generated_bindings=packages))
-    return _ENGINES[packages]
+    if _TARGETS is None:
+        _init_worker(_OPTIONS or Options())
+    index = _TARGETS.index_for(path, None, imported, _note)
+    key = (packages, id(index))
+    if key not in _ENGINES:
+        _ENGINES[key] = Engine(index, replace(_OPTIONS or Options(), generated_bindings=packages))
+    return _ENGINES[key]
 
 
-def _run(function, tasks, options: Options, jobs: int, crashed) -> Iterator:
+def _take_notes(report: "SampleReport") -> None:
+    report.notes.extend(n for n in _NOTES if n not in report.notes)
+    _NOTES.clear()
+
+
+def _run(function, tasks, options: Options, jobs: int, crashed, target: TargetRequest) -> Iterator:
     """``function`` over ``tasks`` in ``jobs`` workers, each with its engine for ``options``."""
-    return map_tasks(function, tasks, jobs, crashed, _init_worker, (options,))
+    return map_tasks(function, tasks, jobs, crashed, _init_worker, (options, target))
 
 
 # --- folders of samples --------------------------------------------------------------------------
@@ -330,6 +367,7 @@ def repair_sample(task: tuple) -> SampleReport:
         relative = str(entry.relative_to(src_root))
         report_progress(relative)
         _repair_entry(entry, src_root, real_root, out_root, report, copy_only.get(relative))
+    _take_notes(report)
     report.seconds = time.perf_counter() - start
     return report
 
@@ -385,7 +423,7 @@ def _top_level(src: Path, real_root: Path) -> tuple[list[str], list[Path], list[
     return samples, extras, bad
 
 
-def batch_folder(src: Path, out: Path, options: Options, jobs: int = 1, on_sample=None, on_start=None) -> BatchReport:
+def batch_folder(src: Path, out: Path, options: Options, jobs: int = 1, on_sample=None, on_start=None, target_request: TargetRequest = TargetRequest()) -> BatchReport:
     """Repair every sample of the folder ``src`` into the folder ``out`` (new or empty)."""
     check_outputs(src, out, None)
     if not src.is_dir():
@@ -411,7 +449,7 @@ def batch_folder(src: Path, out: Path, options: Options, jobs: int = 1, on_sampl
                 if on_sample:
                     on_sample(entry)
             tasks = ((str(src), str(stage.path), n) for n in names)
-            with closing(_run(repair_sample, tasks, options, jobs, _sample_crashed)) as results:
+            with closing(_run(repair_sample, tasks, options, jobs, _sample_crashed, target_request)) as results:
                 for sample in results:
                     report.samples.append(sample)
                     if on_sample:
@@ -421,8 +459,15 @@ def batch_folder(src: Path, out: Path, options: Options, jobs: int = 1, on_sampl
             stage.discard()
             raise
     report.samples.sort(key=lambda s: s.name)
+    _gather_notes(report)
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _gather_notes(report: BatchReport) -> None:
+    """The samples' notices, once each, after the batch's own notes."""
+    for sample in report.samples:
+        report.notes.extend(n for n in sample.notes if n not in report.notes)
 
 
 # --- JSONL datasets ------------------------------------------------------------------------------
@@ -470,7 +515,10 @@ def repair_record(task: tuple) -> tuple[bytes | tuple[int, int], SampleReport | 
         report.files = 1
         report.errors.append(f"field {field_path!r} larger than {sources.MAX_BYTES // 1_000_000} MB")
     else:
-        result = repair_text(_engine_for(), value, markdown=bool(python_blocks(value)))
+        engine = _engine_for(None, frozenset(), imported_packages(value))
+        result = repair_text(engine, value, markdown=bool(python_blocks(value)))
+        if result.status is not Status.SKIPPED and may_hold_provider_code(value):
+            result.target = engine.target_label
         if result.changed:
             new_text = replace_string(text, begin, end, path, result.new_source)
             if new_text is None:  # never expected: the record is kept rather than written wrong
@@ -483,6 +531,7 @@ def repair_record(task: tuple) -> tuple[bytes | tuple[int, int], SampleReport | 
         new_text = with_counts(new_text, report.counts())
     if new_text != text:
         line = prefix + new_text.encode("utf-8") + ending
+    _take_notes(report)
     report.seconds = time.perf_counter() - start
     return line, report
 
@@ -507,7 +556,7 @@ def _open_dataset(src: Path) -> int:
 
 
 def batch_jsonl(src: Path, out: Path, field_path: str, options: Options, jobs: int = 1,
-                add_counts: bool = False, on_sample=None, on_start=None) -> BatchReport:
+                add_counts: bool = False, on_sample=None, on_start=None, target_request: TargetRequest = TargetRequest()) -> BatchReport:
     """Repair ``field_path`` (dotted for nested fields) of every record of ``src`` into ``out``."""
     check_outputs(src, out, None)
     if not field_path or any(not part for part in field_path.split(".")):
@@ -516,7 +565,7 @@ def batch_jsonl(src: Path, out: Path, field_path: str, options: Options, jobs: i
         raise BatchError(f"{src} is a folder, not a JSONL dataset")
     jobs, note = clamp_jobs(jobs)
     limit = _max_record()
-    target = real_path(out)
+    destination = real_path(out)
     fd = _open_dataset(src)
     try:
         try:
@@ -541,12 +590,12 @@ def batch_jsonl(src: Path, out: Path, field_path: str, options: Options, jobs: i
         start = time.perf_counter()
         with interruptible():
             try:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                output = AtomicFile(target)
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                output = AtomicFile(destination)
             except OSError as error:
                 raise BatchError(f"--out {out}: not written: {error_reason(error)}") from None
             try:
-                with closing(_run(repair_record, tasks(), options, jobs, _record_crashed)) as results:
+                with closing(_run(repair_record, tasks(), options, jobs, _record_crashed, target_request)) as results:
                     for line, sample in results:
                         if isinstance(line, tuple):
                             output.copy_from(fd, *line)
@@ -566,6 +615,7 @@ def batch_jsonl(src: Path, out: Path, field_path: str, options: Options, jobs: i
                 raise
     finally:
         os.close(fd)
+    _gather_notes(report)
     report.seconds = time.perf_counter() - start
     return report
 

@@ -20,7 +20,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-KEYS = {"select", "ignore", "exclude", "unsafe-fixes", "terraform-version", "use-lockfile", "lock-table"}
+KEYS = {"select", "ignore", "exclude", "unsafe-fixes", "terraform-version", "use-lockfile", "lock-table", "target", "fetch"}
 LOCKFILE_POLICIES = ("keep", "dynamodb")
 
 
@@ -38,6 +38,8 @@ class Config:
     terraform_version: str | None = None
     use_lockfile: str | None = None
     lock_table: str | None = None
+    target: list[str] = field(default_factory=list)  # requirement strings (see schema/target.py)
+    fetch: bool = True  # fetch a schema the target needs and nothing here has
 
     @property
     def root(self) -> Path:
@@ -122,6 +124,23 @@ def load_config(path: Path | None, known_codemods: set[str]) -> Config:
     config.use_lockfile = text("use-lockfile")
     if config.use_lockfile is not None and config.use_lockfile not in LOCKFILE_POLICIES:
         raise ConfigError(f"{path}: [tool.cdktf-fix] use-lockfile must be one of {', '.join(LOCKFILE_POLICIES)}")
+    target = table.get("target")
+    if isinstance(target, str):
+        target = [target]
+    if target is not None and (not isinstance(target, list) or not all(isinstance(t, str) for t in target)):
+        raise ConfigError(f"{path}: [tool.cdktf-fix] target must be a string or a list of strings (\"cdktn-provider-aws==25.8.1\")")
+    if target:
+        from cdktf_fix.schema.target import TargetError, parse_explicit
+
+        try:
+            parse_explicit(target, f"{path} [tool.cdktf-fix] target")
+        except TargetError as error:
+            raise ConfigError(str(error)) from None
+        config.target = target
+    fetch = table.get("fetch", True)
+    if not isinstance(fetch, bool):
+        raise ConfigError(f"{path}: [tool.cdktf-fix] fetch must be true or false")
+    config.fetch = fetch
     config.lock_table = text("lock-table")
     if config.use_lockfile == "dynamodb" and not config.lock_table:
         raise ConfigError(f"{path}: [tool.cdktf-fix] use-lockfile = \"dynamodb\" needs lock-table = \"<table name>\"")

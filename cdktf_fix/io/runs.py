@@ -16,6 +16,7 @@ from pathlib import Path
 
 from cdktf_fix.engine.options import Options
 from cdktf_fix.io.config import Config, ConfigError, find_config, load_config
+from cdktf_fix.schema.target import TargetError, Targets
 from cdktf_fix.io.sources import FileOutcome, RunReport, error_reason, decode_source, iter_source_files, process, repair_as
 
 STDIN = "-"
@@ -33,6 +34,8 @@ class Request:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     config: Path | None = None  # ``--config``: one configuration for every file
+    target: tuple[str, ...] = ()  # ``--target``: requirement strings, over every project's own
+    offline: bool = False  # ``--offline``: never download a schema
 
 
 class Settings:
@@ -51,6 +54,12 @@ class Settings:
         self._configs: dict[Path, Config] = {}
         self._engines: dict = {}
         self._explicit = self._load(request.config) if request.config is not None else None
+        self.notices: list[str] = []  # one line per project and problem (a pin with no schema, ...)
+        self._noticed: set[str] = set()
+        try:
+            self._targets = Targets(request.target, request.offline)
+        except TargetError as error:
+            raise RunError(str(error)) from None
 
     def _load(self, path: Path | None) -> Config:
         try:
@@ -85,26 +94,23 @@ class Settings:
             raise RunError(f"every selected codemod is also ignored{where}: nothing would run")
         return options
 
-    @property
-    def schema(self):
-        if self._schema is None:
-            from cdktf_fix.schema import SchemaUnavailable, load_index
+    def notice(self, text: str) -> None:
+        if text not in self._noticed:
+            self._noticed.add(text)
+            self.notices.append(text)
 
-            try:
-                self._schema = load_index()
-            except SchemaUnavailable as error:
-                raise RunError(str(error)) from None
-        return self._schema
-
-    def engine_for(self, path: Path, generated: frozenset[str]):
+    def engine_for(self, path: Path, generated: frozenset[str], imported: frozenset[str] = frozenset()):
+        """The engine for a file: its configuration's options, its project's target and the
+        bindings its project generates."""
         from cdktf_fix.engine import Engine
 
         config = self.config_for(path)
-        key = (id(config), generated)
+        index = self._targets.index_for(path, config, imported, self.notice)
+        key = (id(config), generated, id(index))
         engine = self._engines.get(key)
         if engine is None:
             options = replace(self.options_for(config), generated_bindings=generated)
-            engine = self._engines[key] = Engine(self.schema, options)
+            engine = self._engines[key] = Engine(index, options)
         return engine
 
     def excluded(self, path: Path) -> bool:
@@ -115,9 +121,7 @@ class Settings:
 def _settings(request: Request) -> Settings:
     from codemods import BY_ID
 
-    settings = Settings(request, set(BY_ID))
-    settings.schema  # noqa: B018 - a missing schema stops the run before anything else
-    return settings
+    return Settings(request, set(BY_ID))
 
 
 def options_here(request: Request) -> Options:
@@ -136,14 +140,21 @@ def repair_paths(paths: list[Path], request: Request, write: bool) -> RunReport:
     for item in items:  # every configuration first: a broken one stops the run before any write
         if not isinstance(item, tuple):
             settings.options_for(settings.config_for(item))
-    return process(settings.engine_for, items, write, roots=paths, excluded=settings.excluded)
+    report = process(settings.engine_for, items, write, roots=paths, excluded=settings.excluded)
+    report.notices = settings.notices
+    return report
 
 
-def repair_stdin(request: Request, filename: str | None, limit: int) -> tuple[FileOutcome, bool]:
-    """Repair what standard input holds (at most ``limit`` bytes); (its outcome, its BOM)."""
+def repair_stdin(request: Request, filename: str | None, limit: int) -> tuple[RunReport, bool]:
+    """Repair what standard input holds (at most ``limit`` bytes); (its report, its BOM)."""
+    settings = _settings(request)
+    outcome, bom = _stdin_outcome(settings, filename, limit)
+    return RunReport([outcome], settings.notices), bom
+
+
+def _stdin_outcome(settings: Settings, filename: str | None, limit: int) -> tuple[FileOutcome, bool]:
     from cdktf_fix.engine.result import RepairResult, Status
 
-    settings = _settings(request)
     path = Path(filename) if filename else Path(STDIN)
     data = sys.stdin.buffer.read(limit + 1)
     if len(data) > limit:

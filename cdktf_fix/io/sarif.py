@@ -142,9 +142,13 @@ def to_sarif(report, applied: bool, root: Path | None = None) -> dict:
         source = outcome.result.source
         lines = split_lines(source)
         spans = EditLocator(source, outcome.result.new_source).spans(outcome.result.fixes)
-        for fix, span in zip(outcome.result.fixes, spans):
-            results.append(_fix_result(fix, fix.applied and applied and outcome.written, where, lines, span, not outcome.written))
-        results += [_finding_result(finding, where, lines) for finding in outcome.result.findings]
+        found = [_fix_result(fix, fix.applied and applied and outcome.written, where, lines, span, not outcome.written) for fix, span in zip(outcome.result.fixes, spans)]
+        found += [_finding_result(finding, where, lines) for finding in outcome.result.findings]
+        for result in found:  # what the file was checked against: cdktf 0.21.0 + cdktf-cdktf-provider-aws 21.22.1
+            result.setdefault("properties", {})["target"] = outcome.result.target
+        results += found
+    for notice in getattr(report, "notices", ()):
+        notifications.append({"level": "warning", "message": {"text": notice}})
     for result in results:
         if result["ruleId"] in index:
             result["ruleIndex"] = index[result["ruleId"]]

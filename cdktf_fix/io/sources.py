@@ -23,6 +23,7 @@ from cdktf_fix.engine import Engine, may_hold_provider_code
 from cdktf_fix.engine.result import RepairResult, Status
 from cdktf_fix.io.atomic import AtomicFile
 from cdktf_fix.schema.project import generated_bindings
+from cdktf_fix.schema.target import imported_packages
 
 _BOM = b"\xef\xbb\xbf"
 SKIP_DIRS = frozenset({"cdktf.out", "imports", "node_modules", "__pycache__", "site-packages", "venv", "env", "build", "dist"})
@@ -56,6 +57,7 @@ class FileOutcome:
 @dataclass
 class RunReport:
     files: list[FileOutcome] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # what could not be checked, once per project
 
     @property
     def changed(self) -> list[FileOutcome]:
@@ -90,6 +92,7 @@ class RunReport:
             files.append(entry)
         return {
             "files": files,
+            "notices": list(self.notices),
             "summary": {
                 "files": len(self.files),
                 "changed": len(self.changed),
@@ -316,11 +319,21 @@ def repair_text(engine: Engine, text: str, markdown: bool) -> RepairResult:
 
 def repair_as(engine_for, path: Path, text: str, in_project: bool = True) -> RepairResult:
     """Repair ``text`` as the file ``path``: markdown or Python by its name, with the engine of
-    its configuration and of the bindings its project generates (``in_project``: ``path`` is
-    where the file is, not only a name).  Text that cannot hold provider code is not parsed, and
-    no folder is looked up for it."""
-    generated = generated_bindings(path) if in_project and may_hold_provider_code(text) else frozenset()
-    return repair_text(engine_for(path, generated), text, is_markdown(path))
+    its configuration, its project's target and the bindings its project generates
+    (``in_project``: ``path`` is where the file is, not only a name).  Text that cannot hold
+    provider code is not parsed, and no folder is looked up for it.
+
+    ``engine_for(path, generated, imported)`` gets the bindings ``cdktf get`` generates for the
+    project and the framework and provider packages the text imports (they decide the target
+    when nothing of the project does)."""
+    if not may_hold_provider_code(text):
+        return repair_text(engine_for(path, frozenset(), frozenset()), text, is_markdown(path))
+    generated = generated_bindings(path) if in_project else frozenset()
+    engine = engine_for(path, generated, imported_packages(text))
+    result = repair_text(engine, text, is_markdown(path))
+    if result.status is not Status.SKIPPED:
+        result.target = engine.target_label
+    return result
 
 
 def repair_file(engine_for, path: Path, write: bool) -> FileOutcome:
@@ -347,8 +360,8 @@ def process(engine_for, items: Iterable[Path | tuple[Path, str]], write: bool, r
     """Repair every file of ``items`` (what ``iter_source_files`` found under ``roots``); write
     the results when ``write``.
 
-    ``engine_for(path, generated_bindings)`` returns the engine for a file (its configuration,
-    and the provider bindings its project generates with ``cdktf get``); ``excluded(path)`` says
+    ``engine_for(path, generated_bindings, imported)`` returns the engine for a file (see
+    ``repair_as``); ``excluded(path)`` says
     which files to leave out.  A file found in a folder through a symbolic link to a file outside
     every folder given is repaired but never written (the link's target is not the user's to
     change); a file named on the command line is written through its link.

@@ -14,14 +14,13 @@ The result is plain data (dicts, lists, strings, bools) so that it can be writte
 from __future__ import annotations
 
 import ast
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from cdktf_fix.schema.model import PROVIDER_PACKAGE
+from cdktf_fix.schema.packages import FolderFiles, PackageFiles, distribution_of
 
 # Aliases the generated code uses for other jsii packages, e.g. ``_cdktf_9a9027ec``.
-_FOREIGN_PREFIXES = {"_cdktf_": "cdktf", "_constructs_": "constructs"}
+_FOREIGN_PREFIXES = {"_cdktf_": "cdktf", "_cdktn_": "cdktn", "_constructs_": "constructs"}
 
 _SCALARS = {
     "builtins.str": "str",
@@ -130,7 +129,7 @@ def _iter_blocks(lines: list[str]) -> Iterator[tuple[str, int, int]]:
             yield "data_type", i, j + 1
             i = j + 1
             continue
-        if line.startswith("class "):
+        if line.startswith("class ") and not line.startswith("class _"):
             j = i
             while not lines[j].rstrip().endswith(":"):
                 j += 1
@@ -271,23 +270,43 @@ def package_dir(distribution_top: str) -> Path | None:
     return Path(list(spec.submodule_search_locations)[0])
 
 
-def build_schema(versions: dict[str, str]) -> dict:
-    """Scan the installed provider, cdktf and constructs packages into one schema dict."""
+class UnsupportedLayout(ValueError):
+    """A package whose layout the builder cannot read (prebuilt providers before cdktf 0.13)."""
+
+
+def build_part(files: PackageFiles, version: str) -> dict:
+    """Scan one package (a framework core, constructs, or a prebuilt provider) into a schema
+    part: ``{"format", "distribution", "version", "modules"}``.
+
+    A provider is read module by module (``<package>.<resource>``); it must have the
+    per-resource layout of cdktf 0.13 and later (``<package>.provider`` defines the provider
+    class).  Older releases kept every class of a service in one namespace module, or every
+    class in the package itself: those are refused, not misread.
+    """
+    package = files.package
     modules: dict[str, dict] = {}
-    provider = package_dir(PROVIDER_PACKAGE)
-    if provider is None:
-        raise FileNotFoundError(f"{PROVIDER_PACKAGE} is not installed")
-    for entry in sorted(os.scandir(provider), key=lambda e: e.name):
-        init = Path(entry.path) / "__init__.py"
-        if entry.is_dir() and not entry.name.startswith("_") and init.is_file():
-            name = f"{PROVIDER_PACKAGE}.{entry.name}"
-            modules[name] = scan_module(init.read_text(encoding="utf-8"), name)
-    for top in ("cdktf", "constructs"):
-        directory = package_dir(top)
-        if directory is not None and (directory / "__init__.py").is_file():
-            modules[top] = scan_module((directory / "__init__.py").read_text(encoding="utf-8"), top)
+    if package in ("cdktf", "cdktn", "constructs"):
+        text = files.init()
+        if text is None:
+            raise UnsupportedLayout(f"{files.origin}: no {package}/__init__.py")
+        modules[package] = scan_module(text, package)
+    else:
+        for sub in files.submodules():
+            text = files.init(sub)
+            if text is not None:
+                modules[f"{package}.{sub}"] = scan_module(text, f"{package}.{sub}")
+        provider = modules.get(f"{package}.provider", {}).get("classes", {})
+        if not any(info["kind"] == "provider" for info in provider.values()):
+            raise UnsupportedLayout(
+                f"{distribution_of(package)} {version}: a layout before cdktf 0.13 (no {package}.provider module); "
+                "only the per-resource layout of cdktf 0.13 and later is supported"
+            )
     _resolve_foreign(modules)
-    return {"format": FORMAT_VERSION, "versions": versions, "modules": modules}
+    return {"format": FORMAT_VERSION, "distribution": distribution_of(package), "version": version, "modules": modules}
 
 
-FORMAT_VERSION = 1
+def build_installed_part(folder: Path, version: str) -> dict:
+    return build_part(FolderFiles(folder), version)
+
+
+FORMAT_VERSION = 2

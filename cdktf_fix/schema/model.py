@@ -75,31 +75,125 @@ class ClassInfo:
         return None
 
 
-class SchemaIndex:
-    """Lookups on the schema; module details are decoded lazily, on first use."""
+@dataclass
+class Part:
+    """The schema of one distribution at one version (a provider, a framework core, constructs):
+    class names and kinds per module, and each module's details as a marshal blob."""
 
-    def __init__(self, versions: dict, names: dict[str, dict[str, str]], blobs: dict[str, bytes], source: str = ""):
-        self.versions = versions
+    distribution: str
+    version: str
+    names: dict[str, dict[str, str]]
+    blobs: dict[str, bytes]
+
+    @classmethod
+    def from_schema(cls, schema: dict) -> Part:
+        """From what ``build.build_part`` returns (or a snapshot of it)."""
+        modules = schema["modules"]
+        names = {m: {c: info["kind"] for c, info in data["classes"].items()} for m, data in modules.items()}
+        blobs = {m: marshal.dumps(data["classes"]) for m, data in modules.items()}
+        return cls(schema.get("distribution", ""), schema.get("version", ""), names, blobs)
+
+    def to_cache(self) -> bytes:
+        return marshal.dumps({"distribution": self.distribution, "version": self.version, "names": self.names, "blobs": self.blobs})
+
+    @classmethod
+    def from_cache(cls, data: bytes) -> Part:
+        loaded = marshal.loads(data)
+        return cls(loaded["distribution"], loaded["version"], loaded["names"], loaded["blobs"])
+
+    @property
+    def packages(self) -> set[str]:
+        return {m.partition(".")[0] for m in self.names}
+
+
+class SchemaIndex:
+    """Lookups on the schema of one target: the parts of its framework core, constructs and
+    prebuilt providers.  Module details are decoded lazily, on first use."""
+
+    def __init__(self, parts: list[Part], target=None, source: str = "", unchecked: frozenset[str] = frozenset()):
+        self.parts = list(parts)
+        # packages of the target that have no schema here (not fetched, unsupported layout):
+        # their imports are left alone, neither fixed nor reported
+        self.unchecked = unchecked
+        self.target = target  # the Target this index is for (None: built directly, in tests)
         self.source = source
-        self._names = names
-        self._blobs = blobs
+        self._names: dict[str, dict[str, str]] = {}
+        self._blobs: dict[str, bytes] = {}
+        for part in self.parts:
+            self._names.update(part.names)
+            self._blobs.update(part.blobs)
         self._details: dict[str, dict] = {}
         self.memo: dict = {}  # lookups that callers memoize on this index
+        packages = {m.partition(".")[0] for m in self._names}
+        self.framework = "cdktn" if "cdktn" in packages else "cdktf"
+        self.core_packages = frozenset(packages & {"cdktf", "cdktn", "constructs"}) | {self.framework, "constructs"}
+        self.provider_packages = tuple(sorted(packages - self.core_packages))
+        # the packages a file's imports are looked up in: ``imports.<p>`` are bindings ``cdktf get``
+        # generates, read as the prebuilt provider of the same name
+        self.roots = frozenset(self.provider_packages) | self.core_packages | {"imports"}
+
+    @property
+    def versions(self) -> dict[str, str]:
+        return {part.distribution: part.version for part in self.parts}
+
+    @property
+    def label(self) -> str:
+        """What messages name: ``cdktn-provider-aws 25.8.1``, or the target's providers."""
+        providers = [f"{p.distribution} {p.version}" for p in self.parts if p.distribution not in ("cdktf", "cdktn", "constructs")]
+        return ", ".join(providers) or ", ".join(f"{p.distribution} {p.version}" for p in self.parts)
+
+    def package_for(self, local: str) -> str | None:
+        """The provider package ``imports.<local>`` stands for (``aws`` -> ``cdktn_provider_aws``)."""
+        for package in self.provider_packages:
+            if package.endswith("_provider_" + local):
+                return package
+        return None
+
+    @cached_property
+    def aws_package(self) -> str:
+        return self.package_for("aws") or PROVIDER_PACKAGE
+
+    def is_provider_module(self, module: str) -> bool:
+        return module.partition(".")[0] in self.provider_packages
+
+    def is_schema_module(self, module: str) -> bool:
+        """A module of a package this index describes: a provider, the framework core,
+        constructs, or ``imports.<p>`` of a provider it has."""
+        root, _, rest = module.partition(".")
+        if root == "imports":
+            return self.package_for(rest.partition(".")[0]) is not None
+        return root in self.roots
+
+    def is_provider_side(self, module: str) -> bool:
+        """A provider module, or ``imports.<p>``: ``import x.y`` of these binds a module path."""
+        root = module.partition(".")[0]
+        return root == "imports" or root in self.provider_packages
+
+    def package_of(self, module: str) -> str:
+        """The provider package a written module belongs to (``imports.aws...`` -> the AWS
+        package); the AWS package for modules of no provider."""
+        root = module.partition(".")[0]
+        if root in self.provider_packages:
+            return root
+        if root == "imports":
+            return self.package_for(module.split(".")[1] if "." in module else "") or self.aws_package
+        return self.aws_package
+
+    def as_provider_module(self, module: str) -> str:
+        """``imports.aws.s3_bucket`` -> ``<aws package>.s3_bucket``; other modules as they are."""
+        root, _, rest = module.partition(".")
+        if root == "imports":
+            local, _, tail = rest.partition(".")
+            package = self.package_for(local)
+            if package:
+                return f"{package}.{tail}" if tail else package
+        return module
 
     # -- construction ------------------------------------------------------------------
     @classmethod
     def from_schema(cls, schema: dict, source: str = "") -> SchemaIndex:
-        names = {m: {c: info["kind"] for c, info in data["classes"].items()} for m, data in schema["modules"].items()}
-        blobs = {m: marshal.dumps(data["classes"]) for m, data in schema["modules"].items()}
-        return cls(schema["versions"], names, blobs, source)
-
-    def to_cache(self) -> bytes:
-        return marshal.dumps({"versions": self.versions, "names": self._names, "blobs": self._blobs})
-
-    @classmethod
-    def from_cache(cls, data: bytes, source: str = "") -> SchemaIndex:
-        loaded = marshal.loads(data)
-        return cls(loaded["versions"], loaded["names"], loaded["blobs"], source)
+        """One scanned schema dict (``{"modules": ...}``) as an index: tests and tools."""
+        return cls([Part.from_schema(schema)], None, source)
 
     # -- modules -------------------------------------------------------------------------
     def has_module(self, module: str) -> bool:
@@ -111,7 +205,7 @@ class SchemaIndex:
 
     @cached_property
     def provider_modules(self) -> list[str]:
-        return [m for m in self._names if m.startswith(PROVIDER_PACKAGE + ".")]
+        return [m for m in self._names if m.partition(".")[0] in self.provider_packages]
 
     def names_in(self, module: str) -> dict[str, str]:
         """Class name -> kind for one module (empty when the module does not exist)."""
@@ -141,10 +235,10 @@ class SchemaIndex:
         return by_key
 
     @cached_property
-    def _modules_by_key(self) -> dict[str, list[str]]:
-        by_key: dict[str, list[str]] = {}
+    def _modules_by_key(self) -> dict[tuple[str, str], list[str]]:
+        by_key: dict[tuple[str, str], list[str]] = {}
         for module in self.provider_modules:
-            by_key.setdefault(module_key(module), []).append(module)
+            by_key.setdefault((module.partition(".")[0], module_key(module)), []).append(module)
         return by_key
 
     def where(self, name: str) -> list[str]:
@@ -155,8 +249,12 @@ class SchemaIndex:
         """(module, name) pairs whose name differs from ``name`` only by case or ``A`` suffixes."""
         return list(self._by_key.get(name_key(name), ()))
 
-    def modules_with_key(self, module: str) -> list[str]:
-        return list(self._modules_by_key.get(module_key(module), ()))
+    def modules_with_key(self, module: str, package: str | None = None) -> list[str]:
+        """Provider modules named like ``module`` up to underscores, in ``package`` (the one
+        ``module`` names, else the AWS provider)."""
+        if package is None:
+            package = self.package_of(module) if "." in module else self.aws_package
+        return list(self._modules_by_key.get((package, module_key(module)), ()))
 
     def closest_names(self, name: str, n: int = 5, cutoff: float = 0.75, module: str | None = None) -> list[tuple[str, str]]:
         """Nearest real (module, class) pairs by spelling, best first."""
@@ -182,8 +280,30 @@ class SchemaIndex:
         details = self._details.get(module)
         if details is None:
             details = marshal.loads(self._blobs[module]) if module in self._blobs else {}
+            self._retype_foreign(details)
             self._details[module] = details
         return details
+
+    def _retype_foreign(self, classes: dict) -> None:
+        """Refs into another part (a provider's ``cdktf.TerraformResourceLifecycle``) get the
+        kind that part gives the class: parts are built apart, so this is done on loading."""
+
+        def retype(t):
+            if not isinstance(t, list):
+                return t
+            if t[0] == "ref":
+                module, _, name = t[1].rpartition(".")
+                kind = self.kind(module, name)
+                if kind is None:
+                    return t
+                return ["struct" if kind == "struct" else "enum" if kind == "enum" else "class", t[1]]
+            if t[0] == "union":
+                return ["union", [retype(m) for m in t[1]]]
+            return [t[0], retype(t[1])]
+
+        for info in classes.values():
+            for param in info["params"]:
+                param[2] = retype(param[2])
 
     def class_info(self, module: str, name: str) -> ClassInfo | None:
         raw = self._module_details(module).get(name)

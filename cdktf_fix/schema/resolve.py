@@ -24,7 +24,7 @@ from pathlib import Path
 
 from cdktf_fix.engine.facts import Usage
 from cdktf_fix.engine.result import Safety
-from cdktf_fix.schema.model import CONSTRUCT_KINDS, PROVIDER_PACKAGE, SchemaIndex, name_words, struct_of
+from cdktf_fix.schema.model import CONSTRUCT_KINDS, SchemaIndex, name_words, struct_of
 
 _DATA = Path(__file__).resolve().parents[1] / "data" / "service_aliases.json"
 
@@ -73,11 +73,14 @@ def candidate_modules(schema: SchemaIndex, module: str) -> list[str]:
     """Real provider modules a written module may mean: itself, same key, service aliases."""
     if schema.has_module(module):
         return [module]
-    short = module.rpartition(".")[2] if module.startswith(PROVIDER_PACKAGE + ".") else module
-    found = schema.modules_with_key(short)
+    package = schema.package_of(module)
+    short = module.rpartition(".")[2] if module.startswith(package + ".") else module
+    found = schema.modules_with_key(short, package)
+    if package != schema.aws_package:
+        return found  # the service aliases are the AWS provider's
     for wrong, right in service_prefixes():
         if short.startswith(wrong):
-            real = f"{PROVIDER_PACKAGE}.{right}{short[len(wrong):]}"
+            real = f"{package}.{right}{short[len(wrong):]}"
             if schema.has_module(real) and real not in found:
                 found.append(real)
     return found
@@ -93,24 +96,41 @@ def class_aliases(name: str) -> list[str]:
     return out
 
 
-def resolve_class(schema: SchemaIndex, hint_modules: list[str], name: str, usage: Usage | None) -> Resolution:
-    """Memoized per schema: the same wrong name recurs across iterations, files and samples."""
-    key = (tuple(hint_modules), name, usage.kind if usage else None, frozenset(usage.keywords) if usage else frozenset())
+def resolve_class(schema: SchemaIndex, hint_modules: list[str], name: str, usage: Usage | None, package: str | None = None) -> Resolution:
+    """Memoized per schema: the same wrong name recurs across iterations, files and samples.
+
+    Candidates come from one provider package (``package``, else the one the hint modules
+    are in, else the AWS provider) and the framework core: a name written for one provider is
+    never moved into another."""
+    if package is None:
+        package = schema.package_of(hint_modules[0]) if hint_modules else schema.aws_package
+    key = (tuple(hint_modules), name, usage.kind if usage else None, frozenset(usage.keywords) if usage else frozenset(), package)
     found = schema.memo.get(key)
     if found is None:
-        found = schema.memo[key] = _resolve_class(schema, hint_modules, name, usage)
+        found = schema.memo[key] = _resolve_class(schema, hint_modules, name, usage, package)
     return found
 
 
-def _resolve_class(schema: SchemaIndex, hint_modules: list[str], name: str, usage: Usage | None) -> Resolution:
+def _within(schema: SchemaIndex, package: str):
+    """Keeps (module, name) pairs of ``package`` or of the core (one provider's names only)."""
+    allowed = {package} | set(schema.core_packages)
+
+    def keep(pairs):
+        return [p for p in pairs if p[0].partition(".")[0] in allowed]
+
+    return keep
+
+
+def _resolve_class(schema: SchemaIndex, hint_modules: list[str], name: str, usage: Usage | None, package: str) -> Resolution:
+    keep = _within(schema, package)
     for module in hint_modules:
         if schema.defines(module, name):
             return Resolution(module, name, Safety.SAFE, "exists")
 
     # 2./3. same spelling key (case, underscores, A suffixes), then exact name elsewhere
-    keyed = schema.same_key(name)
-    for alias in class_aliases(name):
-        keyed.extend(p for p in schema.same_key(alias) if p not in keyed)
+    keyed = keep(schema.same_key(name))
+    for alias in class_aliases(name) if package == schema.aws_package else ():
+        keyed.extend(p for p in keep(schema.same_key(alias)) if p not in keyed)
     if keyed:
         pool = [p for p in keyed if p[0] in hint_modules] or keyed
         fitting = [p for p in pool if _kind_fits(schema.kind(*p) or "", usage)] or pool
@@ -143,7 +163,7 @@ def _resolve_class(schema: SchemaIndex, hint_modules: list[str], name: str, usag
             return Resolution(None, None, None, "several close names in the module", candidates)
 
     # 5. suggestions from everywhere; one close class of the needed kind is an unsafe pick
-    suggestions = schema.closest_names(name, n=5)
+    suggestions = keep(schema.closest_names(name, n=8))[:5]
     if usage is not None and usage.kind != "unknown":
         fitting = [p for p in suggestions if _kind_fits(schema.kind(*p) or "", usage)]
         if len(fitting) == 1:
@@ -155,17 +175,18 @@ def _resolve_class(schema: SchemaIndex, hint_modules: list[str], name: str, usag
 
 def hint_modules_for(schema: SchemaIndex, module: str, name: str) -> list[str]:
     """The modules to prefer for a name imported from ``module`` (which may not exist)."""
-    if module.startswith(PROVIDER_PACKAGE + "."):
+    root = module.partition(".")[0]
+    if root in schema.provider_packages and "." in module:
         found = candidate_modules(schema, module)
-    elif module.startswith("imports.aws."):
-        found = candidate_modules(schema, f"{PROVIDER_PACKAGE}.{module[len('imports.aws.'):]}")
-    elif module in ("cdktf", "constructs"):
+    elif root == "imports" and module.count(".") >= 2:
+        found = candidate_modules(schema, schema.as_provider_module(module))
+    elif module in schema.core_packages:
         found = [module]
     else:
         found = []
     # the module named after the class: ``TimestreamWriteTable`` -> ``timestreamwrite_table``
     snake = "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
-    for extra in schema.modules_with_key(snake):
+    for extra in schema.modules_with_key(snake, schema.package_of(module)):
         if extra not in found:
             found.append(extra)
     return found
