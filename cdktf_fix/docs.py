@@ -103,7 +103,9 @@ def example(codemod_id: str, schema=None) -> dict | None:
     from cdktf_fix.engine import Engine
     from cdktf_fix.schema import load_index
 
-    result = Engine(schema or load_index(), Options(**case["options"])).repair(case["before"])
+    options = dict(case["options"])
+    target = options.pop("target", None)  # a case for another target: ``"target": ["cdktn"]``
+    result = Engine(load_index(target) if target else schema or load_index(), Options(**options)).repair(case["before"])
     diff = difflib.unified_diff(case["before"].splitlines(True), case["after"].splitlines(True), "before", "after", n=2)
     return {
         "fixture": case["case"].relative_to(ROOT).as_posix(),

@@ -10,6 +10,7 @@ from codemods.backend_lockfile import BackendLockfile
 from codemods.base import ArgumentCodemod, Codemod
 from codemods.block_shape import BlockShape
 from codemods.class_name import ClassName
+from codemods.framework_mix import FrameworkMix
 from codemods.kwarg_name import KwargName
 from codemods.literal_type import LiteralType
 from codemods.missing_import import MissingImport
@@ -26,6 +27,7 @@ ALL_CODEMODS: tuple[Codemod, ...] = (
     ClassName(),
     MissingImport(),
     NoEquivalent(),
+    FrameworkMix(),
     StructClass(),
     KwargName(),
     NestedBlockStruct(),

@@ -11,6 +11,12 @@ from cdktf_fix.schema.resolve import Resolution
 MODULE_PROBLEMS = frozenset({"imports", "flat", "module", "pseudo-module"})  # module-path's
 
 
+def missing(ctx: FileContext, what: str) -> str:
+    """``s3_bucket_versioning.S3BucketVersioning does not exist in cdktn-provider-aws 25.8.1``:
+    what does not exist is said of the target it was checked against."""
+    return f"{what} does not exist in {ctx.schema.label}"
+
+
 def qualified(module: str | None, name: str | None) -> str:
     return f"{module}.{name}" if module and name else (module or name or "")
 

@@ -9,7 +9,7 @@ from cdktf_fix.engine.facts import Symbol
 from cdktf_fix.engine.result import Safety
 from cdktf_fix.engine.rewrite import ReplaceWithName, SetAttribute
 from cdktf_fix.schema.resolve import candidate_modules, hint_modules_for, resolve_class
-from codemods._shared import MODULE_PROBLEMS, binding_problem, broken_groups, class_chains, qualified, retarget, suggestions
+from codemods._shared import MODULE_PROBLEMS, binding_problem, broken_groups, class_chains, missing, qualified, retarget, suggestions
 from codemods.base import Codemod
 
 
@@ -69,11 +69,11 @@ class ModulePath(Codemod):
         exact = [m for m in modules if ctx.schema.defines(m, binding.name)]
         if len(exact) == 1 or (len(modules) == 1 and not exact):
             target = (exact or modules)[0]
-            retarget(ctx, self.id, group, target, binding.name, f"module {binding.module} does not exist; it is {target}", Safety.SAFE)
+            retarget(ctx, self.id, group, target, binding.name, f"{missing(ctx, 'module ' + binding.module)}; it is {target}", Safety.SAFE)
             return
         usage = ctx.facts.usage(binding.origin.symbol)
         resolution = resolve_class(ctx.schema, modules or hint_modules_for(ctx.schema, written, binding.name), binding.name, usage)
-        self._apply(ctx, group, resolution, f"module {binding.module} does not exist")
+        self._apply(ctx, group, resolution, missing(ctx, f"module {binding.module}"))
 
     def _apply(self, ctx: FileContext, group: list[ImportBinding], resolution, why: str) -> None:
         binding = group[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from cdktf_fix.engine.context import FileContext
 from cdktf_fix.engine.result import Safety
 from cdktf_fix.schema.resolve import hint_modules_for, resolve_class, restructure_hint
-from codemods._shared import MODULE_PROBLEMS, binding_problem, broken_groups, qualified, suggestions
+from codemods._shared import MODULE_PROBLEMS, binding_problem, broken_groups, missing, qualified, suggestions
 from codemods.base import Codemod
 
 
@@ -31,18 +31,18 @@ class NoEquivalent(Codemod):
             if id(binding) in ctx.imports.handled:
                 continue  # reported already (the name it should have is taken)
             if not symbol.loads and not symbol.stores and not ctx.annotation_uses(symbol):
-                if ctx.fix(self.id, qualified(module, name), "", f"{qualified(module, name)} does not exist and is never used", Safety.SAFE, at=node):
+                if ctx.fix(self.id, qualified(module, name), "", f"{missing(ctx, qualified(module, name))} and is never used", Safety.SAFE, at=node):
                     for each in group:
                         each.removed = True
                 continue
             resolution = resolve_class(ctx.schema, hint_modules_for(ctx.schema, module, name), name, ctx.facts.usage(symbol))
             if resolution.found and resolution.safety is not None:
                 # an unsafe fix exists (offered by class-name); say so and suggest it first
-                ctx.finding(self.id, f"{qualified(module, name)} does not exist; maybe {resolution.name} ({resolution.reason})", suggestions(resolution), at=node)
+                ctx.finding(self.id, f"{missing(ctx, qualified(module, name))}; maybe {resolution.name} ({resolution.reason})", suggestions(resolution), at=node)
             else:
                 hint = restructure_hint(ctx.schema, module, name)
                 found = ([hint] if hint else []) + suggestions(resolution)
-                ctx.finding(self.id, f"{qualified(module, name)} does not exist in any module", found, at=node)
+                ctx.finding(self.id, f"{qualified(module, name)} does not exist in any module of {ctx.schema.label}", found, at=node)
         for group in broken_groups(ctx, MODULE_PROBLEMS):
             binding = group[0]
             if id(binding) not in ctx.imports.handled and id(binding) not in ctx.imports.proposed:

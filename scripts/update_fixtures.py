@@ -31,10 +31,12 @@ def record(result) -> dict:
     }
 
 
-def options_for(case: Path) -> Options:
+def options_for(case: Path) -> tuple[Options, list[str] | None]:
+    """The case's options, and its target (``"target": ["cdktn"]``; None: the default)."""
     config = case / "options.json"
     data = json.loads(config.read_text()) if config.is_file() else {}
-    return Options(**data)
+    target = data.pop("target", None)
+    return Options(**data), target
 
 
 def main() -> None:
@@ -42,7 +44,8 @@ def main() -> None:
     schema = load_index()
     for case in cases:
         source = (case / "input.py").read_bytes().decode("utf-8")
-        result = Engine(schema, options_for(case)).repair(source)
+        options, target = options_for(case)
+        result = Engine(load_index(target) if target else schema, options).repair(source)
         (case / "expected.py").write_bytes(result.new_source.encode("utf-8"))
         (case / "expected.json").write_text(json.dumps(record(result), indent=2) + "\n")
         print(f"{case.relative_to(ROOT)}: {result.status.value}, {len(result.fixes)} fixes, {len(result.findings)} findings")

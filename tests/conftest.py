@@ -28,7 +28,10 @@ def repair(schema):
     from cdktf_fix.engine.options import Options
     from cdktf_fix.engine import Engine
 
-    def run(source: str, **options):
-        return Engine(schema, Options(**options)).repair(source)
+    def run(source: str, target=None, **options):
+        """``target``: requirement strings (``["cdktn"]``), else the default target."""
+        from cdktf_fix.schema import load_index
+
+        return Engine(load_index(target) if target else schema, Options(**options)).repair(source)
 
     return run

@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import ast
 import builtins
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 BUILTINS = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__", "__builtins__", "__path__", "__class__", "__loader__", "__package__"}
+_FRAMEWORK_PACKAGE = re.compile(r"(?:cdktf|cdktn|cdktf_cdktf_provider_\w+|cdktn_provider_\w+)(?:\.|$)")
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
@@ -178,6 +180,9 @@ class FileFacts:
     parents: dict[int, ast.stmt | None] = field(default_factory=dict)  # id(statement) -> enclosing statement
     star_import: bool = False
     import_count: int = 0
+    # imports of framework or prebuilt provider packages the target's schema does not describe
+    # (``cdktn_provider_aws`` in a cdktf project): (module, the import statement)
+    foreign_imports: list[tuple[str, ast.stmt]] = field(default_factory=list)
     _usage: dict | None = None
 
     # -- symbols -----------------------------------------------------------------------------
@@ -439,6 +444,8 @@ class _Walker:
                 facts.star_import = True
                 return
             schema = not node.level and module is not None and is_schema_module(module, self.schema)
+            if not schema and not node.level and module is not None and _FRAMEWORK_PACKAGE.match(module):
+                facts.foreign_imports.append((module, node))
             for alias in node.names:
                 local = alias.asname or alias.name
                 self.bind(scope, local)
@@ -448,8 +455,11 @@ class _Walker:
         for alias in node.names:
             local = alias.asname or alias.name.split(".")[0]
             self.bind(scope, local)
-            if is_schema_module(alias.name, self.schema) and self.schema.is_provider_side(alias.name):
-                facts.bindings.append(Binding(ordinal, alias.name, None, local, alias.asname is not None, node, scope, guard, shim))
+            if is_schema_module(alias.name, self.schema):
+                if self.schema.is_provider_side(alias.name):
+                    facts.bindings.append(Binding(ordinal, alias.name, None, local, alias.asname is not None, node, scope, guard, shim))
+            elif _FRAMEWORK_PACKAGE.match(alias.name):
+                facts.foreign_imports.append((alias.name, node))
 
     def finish(self) -> FileFacts:
         facts = self.facts
