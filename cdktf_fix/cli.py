@@ -377,7 +377,7 @@ def verify(
     Exit 0 when every sample synthesizes, 1 when some do not, 2 on a usage error."""
     import math
 
-    from cdktf_fix.verify import compare, discover_units, verify_units
+    from cdktf_fix.verify import compare, discover_units, missing_synth_packages, verify_units
 
     if not 1 <= jobs <= 64:
         _fail("--jobs must be a whole number from 1 to 64")
@@ -390,6 +390,9 @@ def verify(
         _fail(str(error))
     if not units:
         _fail(f"{path}: no project, .py file or markdown response with Python blocks")
+    missing = missing_synth_packages()
+    if missing:
+        _fail(missing)
     todo = earlier + units
     done = []
     progress = _console(stderr=True)

@@ -22,7 +22,7 @@ The modules, each with its rules:
   ``compare``.
 """
 
-from cdktf_fix.verify.pool import LOADING, RUN_PREFIX, STARTUP_TIMEOUT, remove_stale_folders, verify_units
+from cdktf_fix.verify.pool import LOADING, RUN_PREFIX, STARTUP_TIMEOUT, missing_synth_packages, remove_stale_folders, verify_units
 from cdktf_fix.verify.responses import markdown_files, place_imported_modules, safe_relative_name, write_files
 from cdktf_fix.verify.results import (
     DETAIL_CHARS,

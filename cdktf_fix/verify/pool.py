@@ -282,6 +282,23 @@ class _Run:
         remove_tree(self.folder)
 
 
+def missing_synth_packages() -> str | None:
+    """Why ``verify`` cannot synthesize in this interpreter (the ``synth`` extra is not
+    installed, or node is missing), or None.  Nothing is imported: the packages are looked up."""
+    import importlib.util
+    import shutil
+
+    missing = [name for name in ("cdktf", "cdktf_cdktf_provider_aws") if importlib.util.find_spec(name) is None]
+    if missing:
+        return (
+            f"verify synthesizes with cdktf and the AWS provider, and {', '.join(missing)} is not installed here: "
+            "pip install 'cdktf-fix[synth]' (or run cdktf-fix from the project's own virtualenv)"
+        )
+    if shutil.which("node") is None:
+        return "verify needs node on PATH (jsii runs the provider in node): install Node.js 20 or later"
+    return None
+
+
 def verify_units(
     units: list[Unit],
     jobs: int = 1,
