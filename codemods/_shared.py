@@ -11,10 +11,10 @@ from cdktf_fix.schema.resolve import Resolution
 MODULE_PROBLEMS = frozenset({"imports", "flat", "module", "pseudo-module"})  # module-path's
 
 
-def missing(ctx: FileContext, what: str) -> str:
+def missing(ctx: FileContext, what: str, module: str) -> str:
     """``s3_bucket_versioning.S3BucketVersioning does not exist in cdktn-provider-aws 25.8.1``:
-    what does not exist is said of the target it was checked against."""
-    return f"{what} does not exist in {ctx.schema.label}"
+    what does not exist is said of the package version it was looked up in."""
+    return f"{what} does not exist in {ctx.schema.label_of(module)}"
 
 
 def qualified(module: str | None, name: str | None) -> str:

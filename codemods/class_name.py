@@ -39,7 +39,7 @@ class ClassName(Codemod):
             if not resolution.found or resolution.safety is None:
                 continue  # no-equivalent reports it
             where = "" if resolution.module == module else f" in {resolution.module}"
-            message = f"{missing(ctx, qualified(module, name))}; it is {resolution.name}{where} ({resolution.reason})"
+            message = f"{missing(ctx, qualified(module, name), module)}; it is {resolution.name}{where} ({resolution.reason})"
             retarget(ctx, self.id, group, resolution.module, resolution.name, message, resolution.safety)
         self._module_chains(ctx)
 
@@ -72,5 +72,5 @@ class ClassName(Codemod):
                     ctx.finding(self.id, f"{'.'.join(chain)}: {module.rpartition('.')[2]} has no class {name}", [qualified(*c) for c in resolution.candidates], at=uses[0][1])
                     continue
                 edits = [(node, SetAttribute(resolution.name), Place(o.statement)) for o, node in uses]
-                message = f"{missing(ctx, qualified(module, name))}; it is {resolution.name} ({resolution.reason})"
+                message = f"{missing(ctx, qualified(module, name), module)}; it is {resolution.name} ({resolution.reason})"
                 ctx.fix(self.id, ".".join(chain), ".".join(chain[:-1] + (resolution.name,)), message, resolution.safety, edits, at=uses[0][1])

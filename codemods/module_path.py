@@ -69,11 +69,11 @@ class ModulePath(Codemod):
         exact = [m for m in modules if ctx.schema.defines(m, binding.name)]
         if len(exact) == 1 or (len(modules) == 1 and not exact):
             target = (exact or modules)[0]
-            retarget(ctx, self.id, group, target, binding.name, f"{missing(ctx, 'module ' + binding.module)}; it is {target}", Safety.SAFE)
+            retarget(ctx, self.id, group, target, binding.name, f"{missing(ctx, 'module ' + binding.module, binding.module)}; it is {target}", Safety.SAFE)
             return
         usage = ctx.facts.usage(binding.origin.symbol)
         resolution = resolve_class(ctx.schema, modules or hint_modules_for(ctx.schema, written, binding.name), binding.name, usage)
-        self._apply(ctx, group, resolution, missing(ctx, f"module {binding.module}"))
+        self._apply(ctx, group, resolution, missing(ctx, f"module {binding.module}", binding.module))
 
     def _apply(self, ctx: FileContext, group: list[ImportBinding], resolution, why: str) -> None:
         binding = group[0]

@@ -31,14 +31,14 @@ class NoEquivalent(Codemod):
             if id(binding) in ctx.imports.handled:
                 continue  # reported already (the name it should have is taken)
             if not symbol.loads and not symbol.stores and not ctx.annotation_uses(symbol):
-                if ctx.fix(self.id, qualified(module, name), "", f"{missing(ctx, qualified(module, name))} and is never used", Safety.SAFE, at=node):
+                if ctx.fix(self.id, qualified(module, name), "", f"{missing(ctx, qualified(module, name), module)} and is never used", Safety.SAFE, at=node):
                     for each in group:
                         each.removed = True
                 continue
             resolution = resolve_class(ctx.schema, hint_modules_for(ctx.schema, module, name), name, ctx.facts.usage(symbol))
             if resolution.found and resolution.safety is not None:
                 # an unsafe fix exists (offered by class-name); say so and suggest it first
-                ctx.finding(self.id, f"{missing(ctx, qualified(module, name))}; maybe {resolution.name} ({resolution.reason})", suggestions(resolution), at=node)
+                ctx.finding(self.id, f"{missing(ctx, qualified(module, name), module)}; maybe {resolution.name} ({resolution.reason})", suggestions(resolution), at=node)
             else:
                 hint = restructure_hint(ctx.schema, module, name)
                 found = ([hint] if hint else []) + suggestions(resolution)

@@ -142,6 +142,17 @@ class SchemaIndex:
         providers = [f"{p.distribution} {p.version}" for p in self.parts if p.distribution not in ("cdktf", "cdktn", "constructs")]
         return ", ".join(providers) or ", ".join(f"{p.distribution} {p.version}" for p in self.parts)
 
+    def label_of(self, module: str) -> str:
+        """The package version a module is looked up in: ``cdktn-provider-aws 25.8.1``
+        (``imports.aws...`` and unknown modules: the AWS provider's)."""
+        root = module.partition(".")[0]
+        if root not in self.core_packages:
+            root = self.package_of(module)
+        for part in self.parts:
+            if root in part.packages:
+                return f"{part.distribution} {part.version}"
+        return self.label
+
     def package_for(self, local: str) -> str | None:
         """The provider package ``imports.<local>`` stands for (``aws`` -> ``cdktn_provider_aws``)."""
         for package in self.provider_packages:

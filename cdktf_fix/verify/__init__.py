@@ -53,7 +53,7 @@ from cdktf_fix.verify.workers import WorkerFailed
 __all__ = [
     "DETAIL_CHARS", "ENTRY_NAMES", "ERROR_CHARS", "GENERATED_ENTRY", "LOADING", "MAX_COPIED_FILE", "RUN_PREFIX",
     "SKIP_DIRS", "STARTUP_TIMEOUT", "STATUSES", "SYNTH_ERRORS", "Comparison", "DoesNotParse", "NoEntry", "Unit",
-    "VerifyResult", "WorkerFailed", "compare", "discover_units", "failure_class", "find_entry", "is_entry",
+    "VerifyResult", "WorkerFailed", "compare", "discover_units", "failure_class", "find_entry", "is_entry", "missing_synth_packages",
     "markdown_files", "materialize", "one_line_error", "place_imported_modules", "remove_stale_folders",
     "safe_relative_name", "verify_units", "write_files",
 ]
