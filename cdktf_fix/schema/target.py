@@ -64,7 +64,8 @@ class Target:
     reasons: tuple[str, ...] = ()  # why each version, for ``schema info``
     project: str | None = None  # the project folder, when there is one
     problems: tuple[str, ...] = ()  # what could not be decided (one notice per project)
-    installed: tuple[tuple[str, str], ...] = ()  # (distribution, site-packages) the versions were read from
+    sites: tuple[str, ...] = ()  # the project virtualenv's site-packages: an installed copy of a version is read there
+    unresolved: tuple[str, ...] = ()  # distributions pinned or named with no version that could be decided
 
     @property
     def label(self) -> str:
@@ -101,7 +102,8 @@ def parse_explicit(entries: list[str], source: str) -> dict[str, tuple[str, str]
             try:
                 requirement = Requirement(text)
             except InvalidRequirement as error:
-                raise TargetError(f"{source}: cannot read target {text!r}: {error}") from None
+                reason = str(error).splitlines()[0] if str(error) else "not a requirement"
+                raise TargetError(f"{source}: cannot read target {text!r}: {reason}") from None
             name = canonicalize_name(requirement.name)
             if not is_schema_distribution(name):
                 raise TargetError(f"{source}: {text!r} is not cdktf, cdktn or a prebuilt provider (cdktf-cdktf-provider-<p>, cdktn-provider-<p>)")
@@ -119,8 +121,9 @@ def _releases_path(distribution: str) -> Path:
 
 
 def registry_releases(distribution: str, fetch: bool) -> list[str] | None:
-    """The registry's releases of ``distribution`` (``pip index versions``, cached for a day),
-    or None offline or when the registry cannot be asked."""
+    """The registry's releases of ``distribution`` (``pip index versions``, cached for a day).
+    Offline, the cached list of any age (the project installs from the registry, not from
+    what is cached here); None when there is none, or the registry cannot be asked."""
     path = _releases_path(distribution)
     try:
         cached = json.loads(path.read_text(encoding="utf-8"))
@@ -176,9 +179,9 @@ def resolve(distribution: str, specifier: str, installed: dict[str, Installed], 
     releases = registry_releases(distribution, fetch)
     if releases is not None:
         version = newest_allowed(specifier, releases)
-        return version, "newest release allowed"
+        return version, "the newest release it allows" + ("" if fetch else ", from the registry's list cached here; offline")
     version = newest_allowed(specifier, known_versions(distribution, installed))
-    return version, "newest allowed known here (offline)"
+    return version, "offline: the newest version known here that it allows"
 
 
 # -- projects --------------------------------------------------------------------------------
@@ -274,13 +277,16 @@ def decide(facts: ProjectFacts, explicit: dict[str, tuple[str, str]], imported: 
     chosen: dict[str, str] = {}
     reasons: list[str] = []
     problems: list[str] = list(facts.problems)
-    installed_at: list[tuple[str, str]] = []
+    unresolved: list[str] = []
     wanted = {d for _, versions in sources for d in versions} | {d for d in running if is_schema_distribution(d)} | {spec.name, spec.aws}
     wanted = {d for d in wanted if framework_of(d) == framework}
     for distribution in sorted(wanted, key=lambda d: (is_provider(d), d)):
         if distribution in explicit:
             specifier, where = explicit[distribution]
-            version, how = resolve(distribution, specifier, {**running, **venv}, fetch) if specifier else (_default(distribution, spec), "default")
+            if specifier:
+                version, how = resolve(distribution, specifier, {**running, **venv}, fetch)
+            else:
+                version, how = _installed_or_default(distribution, venv, running, spec)
             why = f"{where}: {distribution}{specifier}" + (f" ({how})" if how else "")
         elif distribution in pins:
             specifier, where = pins[distribution]
@@ -291,19 +297,20 @@ def decide(facts: ProjectFacts, explicit: dict[str, tuple[str, str]], imported: 
             why = f"{where} pins {distribution}{specifier}" + (f" ({how})" if how else "")
         elif distribution in venv:
             version, why = venv[distribution].version, f"installed in {facts.venv_path}"
-            installed_at.append((distribution, str(venv[distribution].site)))
         elif distribution in running:
             version, why = running[distribution].version, "installed in the running interpreter"
-            installed_at.append((distribution, str(running[distribution].site)))
         else:
             version, why = _default(distribution, spec), "default"
         if version is None:
-            problems.append(f"{why}: no release allows it; {distribution} is not checked")
+            given = (explicit.get(distribution) or pins.get(distribution) or ("", ""))[0]
+            problems.append(f"{why}: {'no release allows it' if given else 'none is installed'}; {distribution} is not checked")
+            unresolved.append(distribution)
             continue
         chosen[distribution] = version
         reasons.append(f"{distribution} {version}: {why}")
     versions = tuple(chosen.items())
-    return Target(framework, versions, tuple(reasons), str(facts.folder) if facts.folder else None, tuple(problems), tuple(installed_at))
+    sites = tuple(sorted({str(i.site) for i in venv.values()}))
+    return Target(framework, versions, tuple(reasons), str(facts.folder) if facts.folder else None, tuple(problems), sites, tuple(unresolved))
 
 
 def _default(distribution: str, spec) -> str | None:
@@ -319,7 +326,7 @@ def _installed_or_default(distribution: str, venv, running, spec) -> tuple[str |
         if distribution in installed:
             return installed[distribution].version, f"no version given; installed in {where}"
     version = _default(distribution, spec)
-    return version, "no version given; default" if version else "no version given, none installed"
+    return version, "no version given; default" if version else "no version given"
 
 
 # -- the schema of a target ------------------------------------------------------------------
@@ -338,20 +345,19 @@ _LOADED: dict[tuple, TargetSchema] = {}
 
 def schema_for(target: Target, fetch: bool) -> TargetSchema:
     """The parts of every package of ``target`` (built or fetched once, then cached)."""
-    key = (target.versions, fetch)
+    key = (target.versions, target.sites, fetch)
     loaded = _LOADED.get(key)
     if loaded is not None:
         return loaded
-    installed = {**running_installed()}
-    for distribution, site in target.installed:
-        for name, found in installed_from([Path(site)]).items():
-            if name == distribution:
-                installed[name] = found
+    project = installed_from([Path(site) for site in target.sites])
+    running = running_installed()
     parts = []
     missing: dict[str, str] = {}
     for distribution, version in (*target.versions, CONSTRUCTS):
+        # an installed copy of exactly that version: the project's virtualenv first
+        copies = [i for i in (project.get(distribution), running.get(distribution)) if i is not None and i.version == version]
         try:
-            parts.append(store.load_part(distribution, version, installed.get(distribution), fetch))
+            parts.append(store.load_part(distribution, version, copies[0] if copies else None, fetch))
         except store.SchemaUnavailable as error:
             missing[distribution] = str(error)
     index = SchemaIndex(parts, target, unchecked=frozenset(import_name(d) for d in missing))
@@ -415,8 +421,9 @@ class Targets:
         for distribution, why in loaded.missing.items():
             notice(f"{where}: {why}; code using {import_name(distribution)} is not checked")
         index = loaded.index
+        unresolved = {import_name(d) for d in target.unresolved}
         for package in sorted(imported):
-            if package == "imports" or package in index.roots or package in index.unchecked:
+            if package == "imports" or package in index.roots or package in index.unchecked or package in unresolved:
                 continue
             distribution = package.replace("_", "-")
             if framework_of(distribution) == target.framework and is_provider(distribution):
