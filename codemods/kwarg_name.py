@@ -117,7 +117,7 @@ class KwargName(ArgumentCodemod):
             reason = f"the closest of {', '.join(match.candidates)}"
             return self._applied(ctx, info, keyword, match.candidates[0], None, Safety.UNSAFE, reason)
         names = [p.name for p in info.params]
-        ctx.finding(self.id, f"{info.name} has no keyword '{written}' in {ctx.schema.label} and no field close to it", list(match.candidates) or names)
+        ctx.finding(self.id, f"{info.name} has no keyword '{written}' in {ctx.schema.label_of(info.module)} and no field close to it", list(match.candidates) or names)
         return None
 
     def _from_table(self, ctx: FileContext, info, keyword: ast.keyword, entry: dict):
@@ -136,7 +136,7 @@ class KwargName(ArgumentCodemod):
             old, new = f"{written}=", f"{field}="
         else:
             old, new = f"{written}={ctx.text(keyword.value)}", f"{field}={value}"
-        fix = (old, new, f"{info.name} has no keyword {written} in {ctx.schema.label}: {reason}", safety)
+        fix = (old, new, f"{info.name} has no keyword {written} in {ctx.schema.label_of(info.module)}: {reason}", safety)
         if not ctx.allows(safety):
             ctx.fix(self.id, *fix)  # proposed, not applied
             return None

@@ -42,7 +42,7 @@ class NoEquivalent(Codemod):
             else:
                 hint = restructure_hint(ctx.schema, module, name)
                 found = ([hint] if hint else []) + suggestions(resolution)
-                ctx.finding(self.id, f"{qualified(module, name)} does not exist in any module of {ctx.schema.label}", found, at=node)
+                ctx.finding(self.id, f"{qualified(module, name)} does not exist in any module of {ctx.schema.label_of(module)}", found, at=node)
         for group in broken_groups(ctx, MODULE_PROBLEMS):
             binding = group[0]
             if id(binding) not in ctx.imports.handled and id(binding) not in ctx.imports.proposed:

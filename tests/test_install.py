@@ -90,6 +90,25 @@ def test_a_project_pinned_to_19_50_keeps_vpc_and_one_pinned_to_21_22_is_fixed(tm
 
 
 @pytest.mark.slow
+def test_another_prebuilt_provider_is_read_by_the_same_builder(tmp_path):
+    """A project pinning cdktf-cdktf-provider-random gets its names checked too."""
+    env = {**os.environ, "CDKTF_FIX_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("CDKTF_FIX_OFFLINE", None)
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / ".git").mkdir()
+    (project / "requirements.txt").write_text("cdktf-cdktf-provider-random==11.1.1\n")
+    (project / "main.py").write_text(
+        "from cdktf_cdktf_provider_random.password import Passwords\n\n\ndef make(scope):\n"
+        "    return Passwords(scope, 'p', lenght=16)\n"
+    )
+    run = _cli("check", str(project), env=env)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "password.Passwords does not exist in cdktf-cdktf-provider-random 11.1.1; it is Password" in run.stdout
+    assert "Password has no keyword lenght in cdktf-cdktf-provider-random 11.1.1" in run.stdout
+
+
+@pytest.mark.slow
 def test_installing_into_a_venv_with_provider_19_50_keeps_it(tmp_path):
     """The install test: provider 19.50.0 (and its cdktf 0.20) stay, pip check is clean, and
     cdktf-fix run from that venv checks against the installed 19.50.0."""
