@@ -129,7 +129,7 @@ def isolated(monkeypatch, tmp_path):
     """No network, a fresh schema cache, and no project or schema remembered across tests."""
     monkeypatch.setenv("CDKTF_FIX_OFFLINE", "1")
     monkeypatch.setenv("CDKTF_FIX_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(store.ORIGINS, "origins", {})
+    monkeypatch.setattr(store, "ORIGINS", {})
     target.clear_caches()
     yield
     target.clear_caches()

@@ -25,7 +25,6 @@ import marshal
 import os
 import sys
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from cdktf_fix.schema.build import FORMAT_VERSION, UnsupportedLayout, build_part
@@ -138,14 +137,9 @@ def _store(part: Part) -> Path:
     return path
 
 
-@dataclass
-class PartOrigin:
-    """Where each loaded part came from, for ``schema info`` and the notices."""
-
-    origins: dict[tuple[str, str], str] = field(default_factory=dict)
-
-
-ORIGINS = PartOrigin()  # per process: "cache", "snapshot", "installed <folder>", "fetched"
+# where each part this process loaded came from, for ``schema info`` and the notices:
+# "cache", "snapshot", "installed (<site-packages>)", "fetched"
+ORIGINS: dict[tuple[str, str], str] = {}
 
 
 def load_part(distribution: str, version: str, installed: Installed | None = None, fetch: bool = False) -> Part:
@@ -156,19 +150,19 @@ def load_part(distribution: str, version: str, installed: Installed | None = Non
     if path.is_file():
         try:
             part = Part.from_cache(path.read_bytes())
-            ORIGINS.origins.setdefault(key, "cache")
+            ORIGINS.setdefault(key, "cache")
             return part
         except (ValueError, EOFError, KeyError, TypeError):
             pass  # a damaged cache entry is rebuilt
     snapshot = shipped_snapshots().get(key)
     if snapshot is not None:
         part = Part.from_schema(read_snapshot(snapshot))
-        ORIGINS.origins[key] = "snapshot"
+        ORIGINS[key] = "snapshot"
         _store(part)
         return part
     if installed is not None and installed.version == version and installed.files() is not None:
         part = _built(lambda: build_part(installed.files(), version), distribution, version)
-        ORIGINS.origins[key] = f"installed ({installed.site})"
+        ORIGINS[key] = f"installed ({installed.site})"
         return part
     if not fetch:
         raise SchemaUnavailable(f"no schema for {distribution} {version}: not installed here and fetching is off (cdktf-fix schema fetch {distribution}=={version})")
@@ -180,7 +174,7 @@ def load_part(distribution: str, version: str, installed: Installed | None = Non
         except FetchError as error:
             raise SchemaUnavailable(f"no schema for {distribution} {version}: {error}") from None
         part = _built_from_wheel(wheel, distribution, version)
-    ORIGINS.origins[key] = "fetched"
+    ORIGINS[key] = "fetched"
     return part
 
 
@@ -247,7 +241,7 @@ def fetch_part(distribution: str, specifier: str = "", output: Path | None = Non
         except FetchError as error:
             raise SchemaUnavailable(str(error)) from None
         schema = build_from_wheel(wheel, distribution, wheel_version(wheel))
-    ORIGINS.origins[(distribution, schema["version"])] = "fetched"
+    ORIGINS[(distribution, schema["version"])] = "fetched"
     return _keep(schema, output)
 
 

@@ -381,6 +381,7 @@ def clear_caches() -> None:
     project_facts.cache_clear()
     running_installed.cache_clear()
     _LOADED.clear()
+    store.ORIGINS.clear()
 
 
 # -- the targets of a run --------------------------------------------------------------------
@@ -420,6 +421,9 @@ class Targets:
             notice(f"{where}: {problem}")
         for distribution, why in loaded.missing.items():
             notice(f"{where}: {why}; code using {import_name(distribution)} is not checked")
+        for distribution, version in target.versions:
+            if store.ORIGINS.get((distribution, version)) == "fetched":
+                notice(f"the schema of {distribution} {version} was fetched from the registry and cached ({store.part_cache_path(distribution, version)})")
         index = loaded.index
         unresolved = {import_name(d) for d in target.unresolved}
         for package in sorted(imported):
@@ -445,7 +449,7 @@ def describe(path: Path, explicit: tuple[str, ...] = (), configured: list[str] =
     loaded = schema_for(target, fetch)
     parts = {}
     for distribution, version in (*target.versions, CONSTRUCTS):
-        origin = store.ORIGINS.origins.get((distribution, version))
+        origin = store.ORIGINS.get((distribution, version))
         parts[f"{distribution} {version}"] = {
             "source": origin or "missing",
             "cache": str(store.part_cache_path(distribution, version)),
