@@ -35,8 +35,10 @@ AWS = "cdktf-cdktf-provider-aws"
 CDKTF_DEFAULT = "cdktf 0.21.0 + cdktf-cdktf-provider-aws 21.22.1"
 CDKTN_DEFAULT = "cdktn 0.24.0 + cdktn-provider-aws 25.8.1"
 
-# the generated shape build.scan_module reads (as in tests/test_schema.py)
-PROVIDER_MODULE = '''import abc
+
+def generated_module(name: str, base: str, keywords: str, positional: str = "id") -> str:
+    """One class in the generated shape build.scan_module reads (as in tests/test_schema.py)."""
+    return f'''import abc
 import builtins
 import typing
 
@@ -47,57 +49,33 @@ import cdktf as _cdktf_9a9027ec
 import constructs as _constructs_77d1e7e8
 
 
-class AwsProvider(
-    _cdktf_9a9027ec.TerraformProvider,
+class {name}(
+    _cdktf_9a9027ec.{base},
     metaclass=jsii.JSIIMeta,
-    jsii_type="@cdktf/provider-aws.provider.AwsProvider",
+    jsii_type="@cdktf/provider-aws.x.{name}",
 ):
     def __init__(
         self,
         scope: _constructs_77d1e7e8.Construct,
-        id: builtins.str,
+        {positional}: builtins.str,
         *,
-        region: typing.Optional[builtins.str] = None,
+{keywords}
     ) -> None:
         pass
 
 
 __all__ = [
-    "AwsProvider",
+    "{name}",
 ]
 '''
 
-EIP_MODULE = '''import abc
-import builtins
-import typing
 
-import jsii
-import typing_extensions
-
-import cdktf as _cdktf_9a9027ec
-import constructs as _constructs_77d1e7e8
-
-
-class Eip(
-    _cdktf_9a9027ec.TerraformResource,
-    metaclass=jsii.JSIIMeta,
-    jsii_type="@cdktf/provider-aws.eip.Eip",
-):
-    def __init__(
-        self,
-        scope: _constructs_77d1e7e8.Construct,
-        id_: builtins.str,
-        *,
-        vpc: typing.Optional[builtins.bool] = None,
-        domain: typing.Optional[builtins.str] = None,
-    ) -> None:
-        pass
-
-
-__all__ = [
-    "Eip",
-]
-'''
+PROVIDER_MODULE = generated_module("AwsProvider", "TerraformProvider", "        region: typing.Optional[builtins.str] = None,")
+EIP_MODULE = generated_module(
+    "Eip", "TerraformResource",
+    "        vpc: typing.Optional[builtins.bool] = None,\n        domain: typing.Optional[builtins.str] = None,",
+    positional="id_",
+)
 
 EIP_STACK = '''from constructs import Construct
 from cdktf import TerraformStack

@@ -281,20 +281,14 @@ def decide(facts: ProjectFacts, explicit: dict[str, tuple[str, str]], imported: 
     wanted = {d for _, versions in sources for d in versions} | {d for d in running if is_schema_distribution(d)} | {spec.name, spec.aws}
     wanted = {d for d in wanted if framework_of(d) == framework}
     for distribution in sorted(wanted, key=lambda d: (is_provider(d), d)):
-        if distribution in explicit:
-            specifier, where = explicit[distribution]
+        given = explicit.get(distribution) or pins.get(distribution)
+        if given is not None:
+            specifier, where = given
             if specifier:
                 version, how = resolve(distribution, specifier, {**running, **venv}, fetch)
             else:
                 version, how = _installed_or_default(distribution, venv, running, spec)
-            why = f"{where}: {distribution}{specifier}" + (f" ({how})" if how else "")
-        elif distribution in pins:
-            specifier, where = pins[distribution]
-            if specifier:
-                version, how = resolve(distribution, specifier, {**running, **venv}, fetch)
-            else:
-                version, how = _installed_or_default(distribution, venv, running, spec)
-            why = f"{where} pins {distribution}{specifier}" + (f" ({how})" if how else "")
+            why = f"{where}{': ' if distribution in explicit else ' pins '}{distribution}{specifier}" + (f" ({how})" if how else "")
         elif distribution in venv:
             version, why = venv[distribution].version, f"installed in {facts.venv_path}"
         elif distribution in running:
@@ -302,8 +296,7 @@ def decide(facts: ProjectFacts, explicit: dict[str, tuple[str, str]], imported: 
         else:
             version, why = _default(distribution, spec), "default"
         if version is None:
-            given = (explicit.get(distribution) or pins.get(distribution) or ("", ""))[0]
-            problems.append(f"{why}: {'no release allows it' if given else 'none is installed'}; {distribution} is not checked")
+            problems.append(f"{why}: {'no release allows it' if given and given[0] else 'none is installed'}; {distribution} is not checked")
             unresolved.append(distribution)
             continue
         chosen[distribution] = version
