@@ -17,6 +17,7 @@ import os
 import sys
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -223,10 +224,8 @@ def installed_from(sites: list[Path]) -> dict[str, Installed]:
     return found
 
 
+@contextmanager
 def wheel_files(path: Path, distribution: str) -> Iterator[PackageFiles]:
     """The package files a wheel of ``distribution`` holds (one package, by its import name)."""
-    wheel = zipfile.ZipFile(path)
-    try:
+    with zipfile.ZipFile(path) as wheel:
         yield WheelFiles(wheel, import_name(distribution), str(path))
-    finally:
-        wheel.close()

@@ -25,6 +25,7 @@ import marshal
 import os
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 from cdktf_fix.schema.build import FORMAT_VERSION, UnsupportedLayout, build_part
@@ -161,21 +162,13 @@ def load_part(distribution: str, version: str, installed: Installed | None = Non
         _store(part)
         return part
     if installed is not None and installed.version == version and installed.files() is not None:
-        part = _built(lambda: build_part(installed.files(), version), distribution, version)
-        ORIGINS[key] = f"installed ({installed.site})"
-        return part
+        return build_part_of(installed)[0]
     if not fetch:
         raise SchemaUnavailable(f"no schema for {distribution} {version}: not installed here and fetching is off (cdktf-fix schema fetch {distribution}=={version})")
-    from cdktf_fix.schema.fetch import FetchError, download_wheel
-
-    with tempfile.TemporaryDirectory(prefix="cdktf-fix-wheel-", dir=_download_dir()) as folder:
-        try:
-            wheel = download_wheel(f"{distribution}=={version}", Path(folder))
-        except FetchError as error:
-            raise SchemaUnavailable(f"no schema for {distribution} {version}: {error}") from None
-        part = _built_from_wheel(wheel, distribution, version)
-    ORIGINS[key] = "fetched"
-    return part
+    try:
+        return fetch_part(distribution, f"=={version}")[0]
+    except SchemaUnavailable as error:
+        raise SchemaUnavailable(f"no schema for {distribution} {version}: {error}") from None
 
 
 def _download_dir() -> str | None:
@@ -187,34 +180,14 @@ def _download_dir() -> str | None:
         return None  # the system's temporary folder
 
 
-def _built(build, distribution: str, version: str) -> Part:
+def _scanned(files, version: str) -> dict:
+    """``build_part`` with its failures as SchemaUnavailable (one line each)."""
     try:
-        part = Part.from_schema(build())
+        return build_part(files, version)
     except UnsupportedLayout as error:
         raise SchemaUnavailable(str(error)) from None
     except (OSError, SyntaxError, ValueError) as error:
-        raise SchemaUnavailable(f"cannot read {distribution} {version}: {error}") from None
-    _store(part)
-    return part
-
-
-def _built_from_wheel(wheel: Path, distribution: str, version: str) -> Part:
-    def build() -> dict:
-        for files in wheel_files(wheel, distribution):
-            return build_part(files, version)
-        raise ValueError("empty wheel")
-
-    return _built(build, distribution, version)
-
-
-def build_from_wheel(wheel: Path, distribution: str, version: str) -> dict:
-    """The part a wheel holds, as data (``schema fetch --output`` writes it as a snapshot)."""
-    for files in wheel_files(wheel, distribution):
-        try:
-            return build_part(files, version)
-        except UnsupportedLayout as error:
-            raise SchemaUnavailable(str(error)) from None
-    raise SchemaUnavailable(f"{wheel}: empty")
+        raise SchemaUnavailable(f"cannot read {files.origin}: {error}") from None
 
 
 def build_part_of(installed: Installed, output: Path | None = None) -> tuple[Part, Path, Path | None]:
@@ -222,11 +195,9 @@ def build_part_of(installed: Installed, output: Path | None = None) -> tuple[Par
     files = installed.files()
     if files is None:
         raise SchemaUnavailable(f"{installed.site}: no {installed.distribution} package folder")
-    try:
-        schema = build_part(files, installed.version)
-    except UnsupportedLayout as error:
-        raise SchemaUnavailable(str(error)) from None
-    return _keep(schema, output)
+    kept = _keep(_scanned(files, installed.version), output)
+    ORIGINS[(installed.distribution, installed.version)] = f"installed ({installed.site})"
+    return kept
 
 
 def fetch_part(distribution: str, specifier: str = "", output: Path | None = None) -> tuple[Part, Path, Path | None]:
@@ -240,7 +211,11 @@ def fetch_part(distribution: str, specifier: str = "", output: Path | None = Non
             wheel = download_wheel(f"{distribution}{specifier}", Path(folder))
         except FetchError as error:
             raise SchemaUnavailable(str(error)) from None
-        schema = build_from_wheel(wheel, distribution, wheel_version(wheel))
+        try:
+            with wheel_files(wheel, distribution) as files:
+                schema = _scanned(files, wheel_version(wheel))
+        except (OSError, zipfile.BadZipFile) as error:
+            raise SchemaUnavailable(f"cannot read {wheel.name}: {error}") from None
     ORIGINS[(distribution, schema["version"])] = "fetched"
     return _keep(schema, output)
 
