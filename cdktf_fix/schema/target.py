@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 import subprocess
 import sys
@@ -198,8 +199,22 @@ class ProjectFacts:
     problems: list[str] = field(default_factory=list)
 
 
+def _is_file(path: Path) -> bool:
+    """``path.is_file()``, False where it cannot be looked at (a folder without permission)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
 def _is_project(folder: Path) -> bool:
-    return (folder / "cdktf.json").is_file() or has_manifest(folder)
+    return _is_file(folder / "cdktf.json") or has_manifest(folder)
+
+
+def _located(folder: Path, problem: str) -> str:
+    """``requirements.txt:3: ...`` read in ``folder`` -> ``<folder>/requirements.txt:3: ...``."""
+    name, colon, rest = problem.partition(":")
+    return f"{folder / name}{colon}{rest}" if colon else problem
 
 
 @functools.lru_cache(maxsize=1024)
@@ -216,17 +231,17 @@ def project_facts(folder: Path) -> ProjectFacts:
                 project = facts.folder = current
             if not facts.pins:
                 read = read_pins(current, wanted=is_schema_distribution)
-                facts.problems.extend(f"{current / p.partition(':')[0]}{p[len(p.partition(':')[0]):]}" if ":" in p else p for p in read.problems)
+                facts.problems.extend(_located(current, p) for p in read.problems)
                 if read.pins:
                     facts.pins = {d: (pin.specifier, str(current / pin.source)) for d, pin in read.pins.items()}
         if not facts.venv:
             for name in (".venv", "venv"):
                 venv = current / name
-                if (venv / "pyvenv.cfg").is_file():
+                if _is_file(venv / "pyvenv.cfg"):
                     facts.venv = installed_from(venv_sites(venv))
                     facts.venv_path = venv
                     break
-        if (current / ".git").exists() or current.parent == current or (facts.pins and project is not None):
+        if os.path.lexists(current / ".git") or current.parent == current or (facts.pins and project is not None):
             break
         current = current.parent
     return facts
