@@ -295,3 +295,18 @@ def test_trailing_blank_lines_survive_a_fix(engines):
     assert result.new_source == "from cdktf_cdktf_provider_aws.vpc import Vpc\n\n  \n"
     commented = TRAILING_BLANK_LINES.replace("\n\n", "\n  # keep me\n\n")
     assert engines[False].repair(commented).new_source.endswith("Vpc\n  # keep me\n\n  \n")
+
+
+def test_the_only_construct_of_a_module_is_no_fix_when_the_keywords_do_not_fit(engines):
+    """``rds_cluster.RdsClusterSubnetGroup(name=, subnet_ids=)`` was "fixed" to RdsCluster (the
+    module's only resource), which takes neither keyword: a wrong class is a finding."""
+    source = (
+        "from cdktf_cdktf_provider_aws import rds_cluster\n"
+        "\n"
+        'rds_cluster.RdsClusterSubnetGroup(None, "g", name="db", subnet_ids=["a"])\n'
+    )
+    result = engines[False].repair(source)
+    assert result.new_source == source
+    assert [f.codemod for f in result.findings] == ["class-name"]
+    fitting = engines[False].repair(source.replace('name="db", subnet_ids=["a"]', 'engine="aurora-postgresql"'))
+    assert "rds_cluster.RdsCluster(None" in fitting.new_source

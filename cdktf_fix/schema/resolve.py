@@ -10,7 +10,8 @@ Safe means the schema leaves one candidate:
    the code needs (a construct for ``X(self, "id")``, a struct for ``X(a=1)``): one left;
 3. the name exists exactly in one module of the needed kind (right class, wrong module);
 4. a misspelling inside the module the code names: the module's only construct class when the
-   code constructs one, or the one struct that accepts every keyword the code passes;
+   code constructs one and passes no keyword it lacks, or the one struct that accepts every
+   keyword the code passes;
 5. otherwise near spellings are only suggestions (unsafe when there is a single close one).
 """
 
@@ -149,7 +150,9 @@ def _resolve_class(schema: SchemaIndex, hint_modules: list[str], name: str, usag
         names = schema.names_in(module)
         if usage is not None and usage.kind == "construct":
             constructs = [n for n, k in names.items() if k in CONSTRUCT_KINDS]
-            if len(constructs) == 1:
+            # the module's one construct class, when it takes every keyword the code passes
+            # (``rds_cluster.RdsClusterSubnetGroup(name=, subnet_ids=)`` is no RdsCluster)
+            if len(constructs) == 1 and (not usage.keywords or _keywords_fit(schema, module, constructs[0], usage)):
                 return Resolution(module, constructs[0], Safety.SAFE, "the only resource class of the module", [(module, constructs[0])])
         close = difflib.get_close_matches(name, [n for n, k in names.items() if _kind_fits(k, usage)], n=5, cutoff=0.8)
         if close:
