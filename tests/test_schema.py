@@ -108,7 +108,102 @@ def test_scan_generated_module():
     assert params["statement"] == (False, "any")
     assert classes["WidgetRule"]["kind"] == "struct"
     assert classes["WidgetRule"]["mapping"] == {"rule_name": "ruleName"}
-    assert classes["Colour"] == {"kind": "enum", "members": ["RED", "BLUE"], "positional": [], "params": []}
+    assert classes["Colour"] == {"kind": "enum", "members": ["RED", "BLUE"], "positional": [], "params": [], "bases": []}
+
+
+ATTRIBUTES = '''import jsii
+import cdktf as _cdktf_9a9027ec
+
+
+class Cluster(
+    _cdktf_9a9027ec.TerraformResource,
+    metaclass=jsii.JSIIMeta,
+):
+    def __init__(self, scope, id_: builtins.str, *, name: builtins.str) -> None:
+        pass
+
+    @jsii.member(jsii_name="putLogging")
+    def put_logging(
+        self,
+        *,
+        level: typing.Optional[builtins.str] = None,
+    ) -> None:
+        pass
+
+    @builtins.property
+    @jsii.member(jsii_name="identity")
+    def identity(self) -> "ClusterIdentityList":
+        return typing.cast("ClusterIdentityList", jsii.get(self, "identity"))
+
+    @builtins.property
+    @jsii.member(jsii_name="subnetIds")
+    def subnet_ids(self) -> typing.List[builtins.str]:
+        return typing.cast(typing.List[builtins.str], jsii.get(self, "subnetIds"))
+
+    @subnet_ids.setter
+    def subnet_ids(self, value: typing.List[builtins.str]) -> None:
+        pass
+
+
+class _ClusterProxy(Cluster):
+    @builtins.property
+    @jsii.member(jsii_name="hidden")
+    def hidden(self) -> builtins.str:
+        pass
+
+
+class ClusterIdentityList(
+    _cdktf_9a9027ec.ComplexList,
+    metaclass=jsii.JSIIMeta,
+):
+    @jsii.member(jsii_name="get")
+    def get(
+        self,
+        index: jsii.Number,
+    ) -> "ClusterIdentityOutputReference":
+        pass
+
+    @jsii.member(jsii_name="of")
+    @builtins.classmethod
+    def of(cls, value: typing.Any, times: typing.Optional[jsii.Number] = None) -> jsii.Number:
+        pass
+
+
+class ClusterIdentityOutputReference(
+    _cdktf_9a9027ec.ComplexObject,
+    metaclass=jsii.JSIIMeta,
+):
+    @builtins.property
+    @jsii.member(jsii_name="issuer")
+    def issuer(self) -> builtins.str:
+        pass
+
+
+__all__ = ["Cluster", "ClusterIdentityList", "ClusterIdentityOutputReference"]
+'''
+
+
+def test_scan_reads_attributes_methods_and_bases():
+    """A class exposes its properties with their types, its public methods (kind, parameters,
+    required count, result) and its bases; setters and private proxy classes add nothing."""
+    module = f"{P}.cluster"
+    classes = build.scan_module(ATTRIBUTES, module)["classes"]
+    assert set(classes) == {"Cluster", "ClusterIdentityList", "ClusterIdentityOutputReference"}
+    cluster = classes["Cluster"]
+    assert cluster["bases"] == ["cdktf.TerraformResource"]
+    assert cluster["attrs"] == [["identity", ["class", f"{module}.ClusterIdentityList"]], ["subnet_ids", ["list", "str"]]]
+    assert cluster["methods"] == [["put_logging", "instance", ["level"], 0, None]]  # -> None: no result
+    listing = classes["ClusterIdentityList"]
+    assert listing["methods"] == [
+        ["get", "instance", ["index"], 1, ["class", f"{module}.ClusterIdentityOutputReference"]],
+        ["of", "class", ["value", "times"], 1, "number"],
+    ]
+    assert classes["ClusterIdentityOutputReference"]["attrs"] == [["issuer", "str"]]
+    index = SchemaIndex([Part.from_schema({"modules": {module: {"classes": classes}}}), store.load_part("cdktf", "0.21.0")])
+    info = index.class_info(module, "Cluster")
+    attributes = index.attributes(info)
+    assert attributes["identity"] == ["class", f"{module}.ClusterIdentityList"]
+    assert "fqn" in attributes and "add_override" in index.methods(info), "inherited from cdktf.TerraformResource"
 
 
 def test_shape_and_struct_helpers():

@@ -14,6 +14,7 @@ The result is plain data (dicts, lists, strings, bools) so that it can be writte
 from __future__ import annotations
 
 import ast
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -109,8 +110,22 @@ class _TypeReader:
         return ["union", flat]
 
 
+def _signature_end(lines: list[str], i: int) -> int:
+    """The line after a ``def`` signature that starts at line ``i`` (its brackets balanced and
+    its last line ending with ``:``)."""
+    depth, j = 0, i
+    while j < len(lines):
+        line = lines[j]
+        depth += sum(line.count(c) for c in "([{") - sum(line.count(c) for c in ")]}")
+        if depth <= 0 and line.rstrip().endswith(":"):
+            return j + 1
+        j += 1
+    return j
+
+
 def _iter_blocks(lines: list[str]) -> Iterator[tuple[str, int, int]]:
-    """Yield (kind, start, end) line ranges of decorators, class headers and __init__s."""
+    """Yield (kind, start, end) line ranges of decorators, class headers, class-level ``def``
+    signatures (with the decorators above them) and enum members."""
     n = len(lines)
     # Skip the module docstring: it may hold code examples that look like classes.
     i = next((k for k, line in enumerate(lines) if line == "import jsii"), 0)
@@ -118,7 +133,7 @@ def _iter_blocks(lines: list[str]) -> Iterator[tuple[str, int, int]]:
         line = lines[i]
         if line.startswith("__all__ = ["):
             j = i
-            while not lines[j].startswith("]"):
+            while j + 1 < n and not lines[j].rstrip().endswith("]"):
                 j += 1
             yield "all", i, j + 1
             return
@@ -129,19 +144,20 @@ def _iter_blocks(lines: list[str]) -> Iterator[tuple[str, int, int]]:
             yield "data_type", i, j + 1
             i = j + 1
             continue
-        if line.startswith("class ") and not line.startswith("class _"):
+        if line.startswith("class "):
             j = i
             while not lines[j].rstrip().endswith(":"):
                 j += 1
             yield "class", i, j + 1
             i = j + 1
             continue
-        if line.startswith("    def __init__("):
-            j = i
-            while not lines[j].startswith("    ) -> None:") and not lines[j].rstrip().endswith(") -> None:"):
-                j += 1
-            yield "init", i, j + 1
-            i = j + 1
+        if line.startswith("    def "):
+            start = i
+            while start > 0 and lines[start - 1].startswith("    @"):
+                start -= 1  # its decorators: ``@builtins.property``, ``@builtins.classmethod``
+            end = _signature_end(lines, i)
+            yield "def", start, end
+            i = end
             continue
         if line.startswith("    ") and line.strip() and "=" in line and line.lstrip()[0].isupper():
             # enum member, e.g. ``    FILE = "FILE"``
@@ -164,6 +180,37 @@ def _class_kind(bases: list[str], decorated_struct: bool) -> str:
     if "Protocol" in joined:
         return "interface"
     return "class"
+
+
+def _scan_def(current: dict, text: str, reader: _TypeReader) -> None:
+    """One class-level ``def``: the constructor's parameters, a property (an attribute the
+    class exposes, with its type), or a public method (its kind, parameters and result)."""
+    tree = ast.parse(textwrap.dedent(text) + "\n    pass")
+    func = tree.body[0]
+    decorators = {_dotted(d) or "" for d in func.decorator_list}
+    args = func.args
+    if func.name == "__init__":
+        if "params" in current:
+            return
+        current["positional"] = [a.arg for a in args.posonlyargs + args.args][1:]  # drop self
+        defaults = [None] * (len(args.kwonlyargs) - len(args.kw_defaults)) + list(args.kw_defaults)
+        current["params"] = [
+            [a.arg, default is None, reader.read(a.annotation)]
+            for a, default in zip(args.kwonlyargs, defaults)
+        ]
+        return
+    if func.name.startswith("_") or any(d.endswith(".setter") for d in decorators):
+        return
+    if "builtins.property" in decorators:
+        current.setdefault("attrs", []).append([func.name, reader.read(func.returns)])
+        return
+    how = "class" if "builtins.classmethod" in decorators else "static" if "builtins.staticmethod" in decorators else "instance"
+    positional = args.posonlyargs + args.args
+    if how != "static":
+        positional = positional[1:]  # self or cls
+    required = len(positional) - len(args.defaults)
+    names = [a.arg for a in positional] + [a.arg for a in args.kwonlyargs]
+    current.setdefault("methods", []).append([func.name, how, names, required, reader.read(func.returns)])
 
 
 def scan_module(source: str, module: str) -> dict:
@@ -193,26 +240,25 @@ def scan_module(source: str, module: str) -> dict:
                     pending_mapping = ast.literal_eval(keyword.value)
         elif kind == "class":
             header = ast.parse(text + "\n    pass").body[0]
+            if header.name.startswith("_"):
+                current = None  # a private proxy class: what follows is none of the last class's
+                pending_mapping, pending_struct = None, False
+                continue
             bases = [_dotted(b) or "" for b in header.bases]
             current = {"kind": _class_kind(bases, pending_struct)}
             if pending_struct:
                 current["mapping"] = pending_mapping or {}
+            inherited = [reader.read(b) for b in header.bases]
+            current["bases"] = [t[1] for t in inherited if isinstance(t, list) and t[0] == "ref"]
             classes[header.name] = current
             pending_mapping, pending_struct = None, False
-        elif kind == "init" and current is not None and "params" not in current:
-            func = ast.parse(text.strip() + "\n    pass").body[0]
-            args = func.args
-            positional = [a.arg for a in args.posonlyargs + args.args][1:]  # drop self
-            current["positional"] = positional
-            defaults = [None] * (len(args.kwonlyargs) - len(args.kw_defaults)) + list(args.kw_defaults)
-            current["params"] = [
-                [a.arg, default is None, reader.read(a.annotation)]
-                for a, default in zip(args.kwonlyargs, defaults)
-            ]
+        elif kind == "def" and current is not None:
+            _scan_def(current, text, reader)
         elif kind == "member" and current is not None and current["kind"] == "enum":
             current.setdefault("members", []).append(lines[start].split("=")[0].strip())
     for info in classes.values():
         info.setdefault("positional", [])
+        info.setdefault("bases", [])
         info.setdefault("params", [])
     _resolve_refs(classes, module)
     return {"classes": classes, "all": exported}
@@ -233,9 +279,14 @@ def _retype(t, kind_of):
 
 
 def _retype_params(classes: dict[str, dict], kind_of) -> None:
+    """Every type a class holds (parameters, attributes, method results) gets its kind."""
     for info in classes.values():
         for param in info["params"]:
             param[2] = _retype(param[2], kind_of)
+        for attr in info.get("attrs", ()):
+            attr[1] = _retype(attr[1], kind_of)
+        for method in info.get("methods", ()):
+            method[4] = _retype(method[4], kind_of)
 
 
 def _resolve_refs(classes: dict[str, dict], module: str) -> None:
@@ -309,4 +360,4 @@ def build_installed_part(folder: Path, version: str) -> dict:
     return build_part(FolderFiles(folder), version)
 
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3

@@ -56,6 +56,15 @@ class Param:
 
 
 @dataclass(frozen=True)
+class Method:
+    name: str
+    how: str  # "instance", "class" or "static"
+    params: tuple[str, ...]  # positional first, then keyword-only
+    required: int  # how many positional parameters have no default
+    returns: object  # a type of the type model
+
+
+@dataclass(frozen=True)
 class ClassInfo:
     module: str
     name: str
@@ -63,6 +72,9 @@ class ClassInfo:
     positional: tuple[str, ...]
     params: tuple[Param, ...]
     mapping: dict
+    attrs: tuple[tuple[str, object], ...] = ()  # the properties it exposes: (name, type), its own
+    methods: tuple[Method, ...] = ()  # its own public methods
+    bases: tuple[str, ...] = ()  # qualified names of the classes it extends
 
     @property
     def qualified(self) -> str:
@@ -315,13 +327,51 @@ class SchemaIndex:
         for info in classes.values():
             for param in info["params"]:
                 param[2] = retype(param[2])
+            for attr in info.get("attrs", ()):
+                attr[1] = retype(attr[1])
+            for method in info.get("methods", ()):
+                method[4] = retype(method[4])
 
     def class_info(self, module: str, name: str) -> ClassInfo | None:
         raw = self._module_details(module).get(name)
         if raw is None:
             return None
         params = tuple(Param(p[0], bool(p[1]), p[2]) for p in raw["params"])
-        return ClassInfo(module, name, raw["kind"], tuple(raw["positional"]), params, raw.get("mapping", {}))
+        attrs = tuple((a[0], a[1]) for a in raw.get("attrs", ()))
+        methods = tuple(Method(m[0], m[1], tuple(m[2]), m[3], m[4]) for m in raw.get("methods", ()))
+        return ClassInfo(module, name, raw["kind"], tuple(raw["positional"]), params, raw.get("mapping", {}), attrs, methods, tuple(raw.get("bases", ())))
+
+    def lineage(self, info: ClassInfo) -> list[ClassInfo]:
+        """``info`` and the classes it extends that the index knows, nearest first."""
+        key = ("lineage", info.qualified)
+        found = self.memo.get(key)
+        if found is None:
+            found, queue, seen = [], [info], set()
+            while queue:
+                current = queue.pop(0)
+                if current.qualified in seen:
+                    continue
+                seen.add(current.qualified)
+                found.append(current)
+                queue.extend(b for b in map(self.class_by_qualified, current.bases) if b is not None)
+            self.memo[key] = found
+        return found
+
+    def attributes(self, info: ClassInfo) -> dict[str, object]:
+        """Every attribute an instance of ``info`` exposes (its own and inherited), with its type."""
+        out: dict[str, object] = {}
+        for cls in self.lineage(info):
+            for name, kind in cls.attrs:
+                out.setdefault(name, kind)
+        return out
+
+    def methods(self, info: ClassInfo) -> dict[str, Method]:
+        """Every public method of ``info`` (its own and inherited)."""
+        out: dict[str, Method] = {}
+        for cls in self.lineage(info):
+            for method in cls.methods:
+                out.setdefault(method.name, method)
+        return out
 
     def class_by_qualified(self, qualified: str) -> ClassInfo | None:
         module, _, name = qualified.rpartition(".")
