@@ -6,6 +6,7 @@ Import-level codemods come first (they make callees resolvable); the argument-le
 
 from __future__ import annotations
 
+from codemods.attribute_name import AttributeName
 from codemods.backend_lockfile import BackendLockfile
 from codemods.base import ArgumentCodemod, Codemod
 from codemods.block_shape import BlockShape
@@ -21,6 +22,7 @@ from codemods.required_arg import RequiredArg
 from codemods.struct_as_resource import StructAsResource
 from codemods.struct_class import StructClass
 from codemods.terraform_asset import TerraformAsset
+from codemods.token_index import TokenIndex
 
 ALL_CODEMODS: tuple[Codemod, ...] = (
     ModulePath(),
@@ -36,6 +38,8 @@ ALL_CODEMODS: tuple[Codemod, ...] = (
     TerraformAsset(),
     RequiredArg(),
     StructAsResource(),
+    AttributeName(),
+    TokenIndex(),
     BackendLockfile(),
 )
 BY_ID: dict[str, Codemod] = {c.id: c for c in ALL_CODEMODS}

@@ -9,9 +9,6 @@ from cdktf_fix.schema.resolve import resolve_class
 from codemods._shared import suggestions
 from codemods.base import Codemod
 
-_PACKAGES_FIRST = ("cdktf", "constructs")
-
-
 class MissingImport(Codemod):
     id = "missing-import"
     summary = "Provider or cdktf name used but never imported"
@@ -34,7 +31,7 @@ class MissingImport(Codemod):
                 continue
             symbol = facts.symbols[(facts.module, name)]
             first = min(symbol.loads, key=lambda o: (o.node.lineno, o.node.col_offset)).node
-            found = [m for m in _PACKAGES_FIRST if schema.defines(m, name)]
+            found = [m for m in (schema.framework, "constructs") if schema.defines(m, name)]  # the core first
             if found:
                 self._add(ctx, found[0], name, symbol, Safety.SAFE, first)
                 continue

@@ -85,14 +85,20 @@ class NestedBlockStruct(ArgumentCodemod):
         "and is read with the JS camelCase names: a snake_case key of two or more words is "
         "silently dropped with everything under it. A dict with such a key becomes the struct "
         "the field declares (which maps every name), and what it holds is then read as a single "
-        "block again. A dict whose keys jsii reads right stays as written: single-word keys, "
-        "camelCase keys in a list, snake_case keys in a single block. Fields typed Any stay dicts."
+        "block again. The dict a list comprehension builds for a list of blocks "
+        "(subnet_mapping=[{'subnet_id': s.id} for s in subnets], or list(... for ...)) is read "
+        "the same way and converted the same way; the comprehension stays, only its element "
+        "becomes the struct call. A dict whose keys jsii reads right stays as written: "
+        "single-word keys, camelCase keys in a list, snake_case keys in a single block. Fields "
+        "typed Any stay dicts, and so do dict comprehensions (their keys are not known)."
     )
     safety = (
         "Safe: the field declares the struct, and each key matches one field (exactly, by its "
-        "camelCase or PascalCase spelling, or as the one close field name). A key that is close "
-        "to several fields is an unsafe pick; a key that matches no field leaves the dict as it "
-        "is, with a finding."
+        "camelCase or PascalCase spelling, or as the one close field name); the element of a "
+        "comprehension is checked as an element of a literal list is, and its struct's name must "
+        "mean that struct inside the comprehension too (a for variable of that name leaves the "
+        "dict, with a finding). A key that is close to several fields is an unsafe pick; a key "
+        "that matches no field leaves the dict as it is, with a finding."
     )
 
     def _conversion(self, ctx: FileContext, site: Site, node: ast.expr) -> _Conversion | None:

@@ -5,6 +5,8 @@ A *call site* is a call of a class the schema knows (``S3Bucket(self, "b", ...)`
 A *value site* is any expression whose expected type the schema declares: a keyword value of
 a call site, an element of a list passed to a list field, the value of a dict key that names a
 field of the struct the dict stands for, a value of a map, both branches of ``a if c else b``,
+the element of a list comprehension (or of the generator in ``list(...)``) passed to a list of
+blocks, visited as an element of a literal list is but in the comprehension's own scope,
 and the literal a variable is bound to when that variable is bound once and used only where
 one type is expected.
 
@@ -26,7 +28,8 @@ import difflib
 from dataclasses import dataclass, replace
 
 from cdktf_fix.engine.context import FileContext, Place
-from cdktf_fix.engine.facts import Symbol
+from cdktf_fix.engine.facts import Scope, Symbol
+from cdktf_fix.engine.units import kind_of
 from cdktf_fix.schema.model import ClassInfo, element_type, is_any, map_value_type, shape_of, struct_of
 
 _ANCHORS = (ast.Call, ast.Dict, ast.List)  # what argument reports point at
@@ -203,18 +206,23 @@ class _ArgumentWalk:
             info = ctx.resolve(node.func)
             if info is not None:
                 self.call_values(node, info)
+            elif site is not None:
+                generator = self.listed_generator(node)
+                if generator is not None:
+                    self.comprehension(generator, site)
         elif kind is ast.Dict:
             if site is not None:
                 self.dict_values(node, site)
         elif kind is ast.List or kind is ast.Tuple:
             if site is not None:
-                inner = element_type(site.type)
-                if inner is not None:
-                    raw = site.raw or shape_of(site.type) != "single"
-                    element_site = Site(site.owner, site.field, inner, site.variable, raw)
+                element_site = self.element_site(site)
+                if element_site is not None:
                     for index, element in enumerate(node.elts):
                         if type(element) is not ast.Starred:
                             self.visit(element, element_site, node, ("element", index))
+        elif kind is ast.ListComp:
+            if site is not None:
+                self.comprehension(node, site)
         elif kind is ast.IfExp:
             if site is not None:
                 self.visit(node.body, site, node, ("body",))
@@ -228,6 +236,46 @@ class _ArgumentWalk:
                 codemod.check_call(ctx, CallSite(info, ctx.facts.attribute_of.get(id(node))), node, scope)
         if anchored:
             self.anchors.pop()
+
+    @staticmethod
+    def element_site(site: Site) -> Site | None:
+        """The site of an element of a list passed where ``site`` is."""
+        inner = element_type(site.type)
+        if inner is None:
+            return None
+        raw = site.raw or shape_of(site.type) != "single"
+        return Site(site.owner, site.field, inner, site.variable, raw)
+
+    def comprehension(self, node: ast.ListComp | ast.GeneratorExp, site: Site) -> None:
+        """``[{...} for s in subnets]`` passed to a list of blocks: its element is visited as an
+        element of a literal list, with names looked up in the comprehension's own scope (``s``
+        is bound there, and so would be a variable named like a struct class).  Only for lists
+        of blocks (a list passed to a single block is block-shape's; comprehensions of scalars
+        are left as they are), and only an element an edit can address (a dict, a call, a
+        list, a name, ...)."""
+        if shape_of(site.type) not in ("list", "either"):
+            return
+        element_site = self.element_site(site)
+        if element_site is None or struct_of(element_site.type) is None or kind_of(node.elt) is None:
+            return
+        scope = comprehension_scope(self.ctx, node, self.scope)
+        if scope is None:
+            return
+        outer, self.scope = self.scope, scope
+        try:
+            self.visit(node.elt, element_site, node, ("elt",))
+        finally:
+            self.scope = outer
+
+    def listed_generator(self, node: ast.Call) -> ast.GeneratorExp | None:
+        """The generator of ``list(<generator>)``: the builtin ``list`` called with it alone."""
+        func = node.func
+        if type(func) is not ast.Name or func.id != "list" or node.keywords or len(node.args) != 1:
+            return None
+        generator = node.args[0]
+        if type(generator) is not ast.GeneratorExp or self.ctx.facts.resolves_to("list", self.scope) is not None:
+            return None
+        return generator
 
     def call_values(self, node: ast.Call, info: ClassInfo) -> None:
         index = 0
@@ -261,6 +309,18 @@ class _ArgumentWalk:
             if match.field is not None:
                 param = info.param(match.field)
                 self.visit(node.values[index], Site(info, match.field, param.type, site.variable, raw), node, ("value", index))
+
+
+def comprehension_scope(ctx: FileContext, node: ast.ListComp | ast.GeneratorExp, outer: Scope | None) -> Scope | None:
+    """The scope of a comprehension written in ``outer``: the scope of the names its ``for``
+    targets bind (None when no target names one, or it is not a comprehension of ``outer``)."""
+    for generator in node.generators:
+        for name in ast.walk(generator.target):
+            occurrence = ctx.facts.occurrences.get(id(name)) if type(name) is ast.Name else None
+            if occurrence is not None:
+                scope = occurrence.scope
+                return scope if scope.kind == "comprehension" and scope.parent is outer else None
+    return None
 
 
 def run_argument_codemods(ctx: FileContext, codemods) -> None:

@@ -171,6 +171,7 @@ class FileContext:
         self.here: ast.AST | None = None  # the node argument reports point at (a Call, Dict or List)
         self._forgotten: Counter = Counter()
         self._lines: list[int] | None = None
+        self.memo: dict = {}  # what this round's facts give, computed once (``engine.values.reads``)
 
     # -- names and classes -------------------------------------------------------------------
     def allows(self, safety: Safety) -> bool:

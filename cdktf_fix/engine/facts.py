@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 
 BUILTINS = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__", "__builtins__", "__path__", "__class__", "__loader__", "__package__"}
 _FRAMEWORK_PACKAGE = re.compile(r"(?:cdktf|cdktn|cdktf_cdktf_provider_\w+|cdktn_provider_\w+)(?:\.|$)")
+# builtins that treat their first argument as a Python sequence (``len(tok)``, ``enumerate(tok)``)
+_LIST_BUILTINS = frozenset({"len", "enumerate", "list", "tuple", "sorted", "reversed", "set", "zip", "sum", "min", "max", "any", "all"})
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
@@ -177,6 +179,10 @@ class FileFacts:
     calls: list[Call] = field(default_factory=list)
     annotation_strings: list[AnnotationString] = field(default_factory=list)
     attribute_of: dict[int, ast.Attribute] = field(default_factory=dict)  # id(value) -> the Attribute reading it
+    # id(expr) -> what holds it, for reading values: the Subscript indexing it, the Call of a
+    # method it is the callee of (``x.split``), ``len(expr)``, the f-string it is formatted
+    # into, the ``for`` (or comprehension) iterating it
+    holder: dict[int, ast.AST] = field(default_factory=dict)
     parents: dict[int, ast.stmt | None] = field(default_factory=dict)  # id(statement) -> enclosing statement
     star_import: bool = False
     import_count: int = 0
@@ -306,6 +312,7 @@ class _Walker:
         names = self.names
         calls = facts.calls
         attribute_of = facts.attribute_of
+        holder = facts.holder
         parents = facts.parents
         stmt = ast.stmt
         while stack:
@@ -324,6 +331,19 @@ class _Walker:
                 attribute_of[id(node.value)] = node
             elif kind is ast.Call:
                 calls.append(Call(node, statement, scope))
+                func = node.func
+                if type(func) is ast.Attribute:
+                    holder[id(func)] = node
+                elif type(func) is ast.Name and func.id in _LIST_BUILTINS and node.args:
+                    holder[id(node.args[0])] = node
+            elif kind is ast.Subscript:
+                holder[id(node.value)] = node
+            elif kind is ast.JoinedStr:
+                for part in node.values:
+                    if type(part) is ast.FormattedValue:
+                        holder[id(part.value)] = node
+            elif kind is ast.For or kind is ast.AsyncFor:
+                holder[id(node.iter)] = node
             elif kind is ast.Constant:
                 if annotation and type(node.value) is str:
                     facts.annotation_strings.append(AnnotationString(node, statement, scope))
@@ -426,6 +446,7 @@ class _Walker:
         inner = Scope("comprehension", scope)
         parts = [node.key, node.value] if type(node) is ast.DictComp else [node.elt]
         for index, generator in enumerate(node.generators):
+            self.facts.holder[id(generator.iter)] = generator
             parts += [generator.target, *generator.ifs]
             if index:
                 parts.append(generator.iter)

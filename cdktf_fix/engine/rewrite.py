@@ -21,7 +21,7 @@ from cdktf_fix.engine.context import FileContext, PlannedEdit
 _UNITS = (cst.BaseSmallStatement, cst.BaseCompoundStatement)
 _STRINGS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
 _CONSTANT_NAMES = frozenset({"True", "False", "None"})
-_KINDS = {cst.Call: "call", cst.Dict: "dict", cst.List: "list", cst.IfExp: "ifexp", cst.Attribute: "attribute"}
+_KINDS = {cst.Call: "call", cst.Dict: "dict", cst.List: "list", cst.IfExp: "ifexp", cst.Attribute: "attribute", cst.Subscript: "subscript"}
 
 
 class PairingError(Exception):
@@ -62,6 +62,64 @@ class ReplaceWithName:
 
     def apply(self, node: cst.CSTNode) -> cst.CSTNode:
         return cst.Name(self.name, lpar=node.lpar, rpar=node.rpar)
+
+
+@dataclass(frozen=True)
+class SplitAttribute:
+    """``a.identity_get`` -> ``a.identity.get``: one attribute read becomes two; ``a`` keeps its
+    own edits."""
+
+    first: str
+    second: str
+
+    def apply(self, node: cst.CSTNode) -> cst.CSTNode:
+        if not isinstance(node, cst.Attribute):
+            raise PairingError(f"expected an attribute, found {type(node).__name__}")
+        inner = cst.Attribute(value=node.value, attr=cst.Name(self.first))
+        return node.with_changes(value=inner, attr=node.attr.with_changes(value=self.second))
+
+
+_COMMA = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+
+
+@dataclass(frozen=True)
+class IndexAsCall:
+    """``a[i]`` -> ``Fn.element(a, i)`` (``function``), or ``a.get(i)`` (``method``); ``a`` and
+    ``i`` keep their own edits."""
+
+    function: str | None = None
+    method: str | None = None
+
+    def apply(self, node: cst.CSTNode) -> cst.CSTNode:
+        if not isinstance(node, cst.Subscript) or len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+            raise PairingError("expected a subscript with one index")
+        value, index = node.value, node.slice[0].slice.value
+        if self.method:
+            call = cst.Call(func=cst.Attribute(value=value, attr=cst.Name(self.method)), args=[cst.Arg(index)])
+        else:
+            call = cst.Call(func=cst.parse_expression(self.function), args=[cst.Arg(value, comma=_COMMA), cst.Arg(index)])
+        return call.with_changes(lpar=node.lpar, rpar=node.rpar)
+
+
+@dataclass(frozen=True)
+class CallAsFunction:
+    """``len(x)`` -> ``Fn.length_of(x)``; with ``receiver_last``, ``x.split(sep)`` ->
+    ``Fn.split(sep, x)``.  The arguments keep their own edits."""
+
+    function: str
+    receiver_last: bool = False
+
+    def apply(self, node: cst.CSTNode) -> cst.CSTNode:
+        if not isinstance(node, cst.Call):
+            raise PairingError(f"expected a call, found {type(node).__name__}")
+        args = list(node.args)
+        if self.receiver_last:
+            if not isinstance(node.func, cst.Attribute):
+                raise PairingError("expected a method call")
+            if args:
+                args[-1] = args[-1].with_changes(comma=_COMMA)
+            args.append(cst.Arg(node.func.value))
+        return node.with_changes(func=cst.parse_expression(self.function), args=args)
 
 
 @dataclass(frozen=True)

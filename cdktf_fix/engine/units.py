@@ -9,8 +9,8 @@ nodes of that kind in the unit, in source order (nested statements are units of 
 The kinds, and what each is in the two trees (``cdktf_fix.engine.rewrite`` counts the libcst
 side; a unit whose counts differ is never edited):
 
-- ``call``, ``dict``, ``list``, ``ifexp``, ``attribute``: the node of that name in both
-  (imports are never counted);
+- ``call``, ``dict``, ``list``, ``ifexp``, ``attribute``, ``subscript``: the node of that
+  name in both (imports are never counted);
 - ``tuple``: ``ast.Tuple``; in libcst a ``Tuple`` (not the bare target list of ``del a, b``)
   or a subscript with a comma (``x[a, b]``, which libcst keeps as a list of slices);
 - ``name``: ``ast.Name``; in libcst a ``Name`` used as an expression (not an attribute,
@@ -28,8 +28,11 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-KINDS = ("call", "dict", "list", "tuple", "ifexp", "attribute", "name", "annstr")
-_KIND_OF = {ast.Call: "call", ast.Dict: "dict", ast.List: "list", ast.Tuple: "tuple", ast.IfExp: "ifexp", ast.Attribute: "attribute", ast.Name: "name"}
+KINDS = ("call", "dict", "list", "tuple", "ifexp", "attribute", "subscript", "name", "annstr")
+_KIND_OF = {
+    ast.Call: "call", ast.Dict: "dict", ast.List: "list", ast.Tuple: "tuple", ast.IfExp: "ifexp",
+    ast.Attribute: "attribute", ast.Subscript: "subscript", ast.Name: "name",
+}
 
 
 @dataclass(frozen=True)
