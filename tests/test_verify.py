@@ -3,15 +3,19 @@ synth run (slow) covering ok, error, crash, restart, markdown, module purging an
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from cdktf_fix.cli import app
 from cdktf_fix.verify import (
+    FALLBACK_CLASS,
     GENERATED_ENTRY,
+    STATUSES,
     NoEntry,
     Unit,
     VerifyResult,
@@ -176,21 +180,48 @@ def test_generated_entry_instantiates_every_stack(tmp_path):
     (tmp_path / "other.py").write_text("from cdktf import TerraformStack\nclass NetworkStack(TerraformStack):\n    pass\n")
     assert find_entry(tmp_path) == GENERATED_ENTRY
     entry = (tmp_path / GENERATED_ENTRY).read_text()
-    assert "importlib.import_module('lib.tap_stack').TapStack(app, 'tap_stack')" in entry
-    assert "importlib.import_module('other').NetworkStack(app, 'network_stack')" in entry
-    assert entry.rstrip().endswith("app.synth()")
+    assert "    (importlib.import_module('lib.tap_stack').TapStack, 'tap_stack'),\n" in entry
+    assert "    (importlib.import_module('other').NetworkStack, 'network_stack'),\n" in entry
+    assert "from cdktf_fix.verify.arguments import build_stacks" in entry
+    assert entry.rstrip().endswith("], os.path.dirname(os.path.abspath(__file__)))\napp.synth()")
+    compile(entry, GENERATED_ENTRY, "exec")
 
 
-def test_no_entry_names_the_required_parameters(tmp_path):
+def test_stacks_that_take_arguments_get_a_generated_entry_too(tmp_path):
+    """Their arguments are made up in the synth worker (cdktf_fix.verify.arguments); only a
+    sample without any stack is no-entry here."""
     (tmp_path / "stack.py").write_text(
         "from cdktf import TerraformStack\nclass TapStack(TerraformStack):\n"
         "    def __init__(self, scope, id, environment_suffix, *, region, tags=None):\n        pass\n"
     )
-    with pytest.raises(NoEntry, match="TapStack needs environment_suffix, region"):
-        find_entry(tmp_path)
+    assert find_entry(tmp_path) == GENERATED_ENTRY
+    assert "(importlib.import_module('stack').TapStack, 'tap_stack')" in (tmp_path / GENERATED_ENTRY).read_text()
+    (tmp_path / GENERATED_ENTRY).unlink()
     (tmp_path / "stack.py").write_text("print('no stack')\n")
     with pytest.raises(NoEntry, match="no TerraformStack subclass"):
         find_entry(tmp_path)
+
+
+def test_a_stack_another_stack_instantiates_is_left_to_it(tmp_path):
+    (tmp_path / "stacks.py").write_text(
+        "from cdktf import TerraformStack\n"
+        "class VpcStack(TerraformStack):\n    def __init__(self, scope, id, cidr: str):\n        super().__init__(scope, id)\n"
+        "class TapStack(TerraformStack):\n    def __init__(self, scope, id):\n        super().__init__(scope, id)\n"
+        "        VpcStack(scope, 'vpc', cidr='10.1.0.0/16')\n"
+        "class AuditStack(TerraformStack):\n    pass\n"
+    )
+    find_entry(tmp_path)
+    entry = (tmp_path / GENERATED_ENTRY).read_text()
+    assert "TapStack, 'tap_stack')" in entry and "AuditStack, 'audit_stack')" in entry and "VpcStack" not in entry
+    (tmp_path / GENERATED_ENTRY).unlink()
+    (tmp_path / "stacks.py").write_text(  # each instantiates the other: both are instantiated
+        "from cdktf import TerraformStack\n"
+        "class AlphaStack(TerraformStack):\n    def make(self):\n        BetaStack(self, 'b')\n"
+        "class BetaStack(TerraformStack):\n    def make(self):\n        AlphaStack(self, 'a')\n"
+    )
+    find_entry(tmp_path)
+    entry = (tmp_path / GENERATED_ENTRY).read_text()
+    assert "AlphaStack, 'alpha_stack')" in entry and "BetaStack, 'beta_stack')" in entry
 
 
 def test_materialize_never_writes_into_the_source(tmp_path):
@@ -287,9 +318,26 @@ REAL_ERRORS = [
     ("RuntimeError", "TerraformAsset a was created with a relative path 'does/not/exist.zip', but we cannot find the cdktf.json within your current working directory '/tmp/vx'\n\nThe cdktf.json file is needed to establish the base for the relative path (the '.' in './foo/bar').", "terraform-asset"),
     ("RuntimeError", "TerraformAsset a2 expects path to point to a directory. Instead, this file was passed: '/tmp/vx/probe.py'. Please correct the path to point to a directory.", "terraform-asset"),
     ("RuntimeError", "ENOENT: no such file or directory, stat '/nonexistent/lambda.zip'", "terraform-asset"),
-    ("RuntimeError", VALIDATION, None),
-    ("ModuleNotFoundError", "No module named 'aws_cdk'", None),
-    ("AttributeError", "type object 'Fn' has no attribute 'terraform_workspace'", None),
+    ("RuntimeError", VALIDATION, "missing-provider"),
+    ("ModuleNotFoundError", "No module named 'aws_cdk'", "missing-module"),
+    ("ModuleNotFoundError", "No module named 'cdktf_cdktf_provider_random'", "missing-module"),
+    ("ModuleNotFoundError", "No module named 'lib.config'", "missing-module"),
+    ("AttributeError", "type object 'Fn' has no attribute 'terraform_workspace'", "fn-name"),
+    # verify's own messages
+    ("", "no entry (a file that builds App() and calls synth()) and no TerraformStack subclass", "no-entry"),
+    ("", "no entry, and no stack can be built from made-up arguments: TapStack needs vpc: Vpc (a construct)", "no-entry"),
+    ("", "no result after 10 s", "timeout"),
+    ("", "the synth process died (killed by SIGKILL): Killed", "crash"),
+    ("", "the jsii kernel (node) died: RuntimeError: Stream closed", "crash"),
+    ("", "the synth worker did not start (no ready signal after 0.05 s)", "crash"),
+    ("", "the synth worker's log could not be made ([Errno 28] No space left on device)", "crash"),
+    ("", "syntax error in lib/tap_stack.py at line 8: '(' was never closed (line 13 of RESPONSE.md)", "syntax-error"),
+    ("", "main.py does not parse: source code string cannot contain null bytes", "syntax-error"),
+    ("", "no stack was synthesized (nothing called app.synth(), or the app has no stack)", "no-stack"),
+    # no pattern: the fallback
+    ("IndexError", "list index out of range", "unclassified"),
+    ("AttributeError", "'ApiGatewayRestApi' object has no attribute 'invoke_url'", "unclassified"),
+    ("RuntimeError", "Error: Found an encoded list token string in a scalar string context.", "unclassified"),
 ]
 
 
@@ -298,6 +346,20 @@ def test_real_errors_map_to_their_failure_class(kind, message, codemod):
     error = one_line_error(kind, message)
     assert "\n" not in error
     assert failure_class(error) == codemod
+
+
+def test_every_failure_has_a_class_and_every_class_a_reason():
+    data = json.loads((Path(__file__).resolve().parent.parent / "cdktf_fix" / "data" / "synth_errors.json").read_text())
+    assert all(len(entry) == 3 and entry[2].strip() for entry in data["patterns"])
+    assert data["fallback"][0] == FALLBACK_CLASS == "unclassified" and data["fallback"][1].strip()
+    assert failure_class(None) is None and failure_class("") is None
+    assert failure_class("SomethingNew: never seen") == FALLBACK_CLASS
+    for status in STATUSES[1:]:  # a failure made without a class gets one
+        assert VerifyResult("x", status, "IndexError: list index out of range").failure_class == FALLBACK_CLASS
+        assert VerifyResult("x", status).failure_class == FALLBACK_CLASS
+    assert VerifyResult("x", "no-entry", "no entry (a file that builds App() ...)").failure_class == "no-entry"
+    assert VerifyResult("x", "error", "boom", "kwarg-name").failure_class == "kwarg-name"  # one given is kept
+    assert VerifyResult("x", "ok").failure_class is None
 
 
 def test_jsii_trees_are_condensed_to_where_and_why():

@@ -73,7 +73,7 @@ def test_a_response_cut_off_by_a_syntax_error_names_file_and_line(tmp_path):
     [result] = verify_units([Unit("RESPONSE.md", response, "markdown")], on_event=lambda *e: events.append(e))
     assert result.status == "error", result
     assert result.error == "syntax error in lib/tap_stack.py at line 8: '(' was never closed (line 13 of RESPONSE.md)"
-    assert result.failure_class is None  # no codemod repairs a cut-off response
+    assert result.failure_class == "syntax-error"  # no codemod repairs a cut-off response
     assert events == []  # decided before any synth worker starts
 
 
@@ -228,6 +228,7 @@ def test_a_worker_that_cannot_start_reports_its_start_and_failure(tmp_path, monk
     events = []
     [result] = verify_units([Unit("main.py", tmp_path / "src" / "main.py", "file")], startup_timeout=0.05, on_event=lambda *e: events.append(e))
     assert result.status == "crash" and result.error == "the synth worker did not start (no ready signal after 0.05 s)"
+    assert result.failure_class == "crash"
     assert events == [
         ("worker-starting", "starting the synth worker (loading the AWS provider, ~20 s)..."),
         ("worker-failed", "the synth worker did not start (no ready signal after 0.05 s)"),

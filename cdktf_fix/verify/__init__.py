@@ -18,8 +18,10 @@ The modules, each with its rules:
 - ``responses``: how a markdown response's Python blocks become named files;
 - ``pool``: the run (``verify_units``): its threads, workers, signals and temporary folders;
 - ``workers``: one synth worker as the run sees it; ``synth_worker``: the worker itself;
-- ``results``: ``VerifyResult``, failure classes (``cdktf_fix/data/synth_errors.json``) and
-  ``compare``.
+- ``arguments``: the arguments a generated entry passes to a stack that takes more than
+  ``(scope, id)``, made up in the worker from the stack class's signature (``build_stacks``);
+- ``results``: ``VerifyResult``, failure classes (``cdktf_fix/data/synth_errors.json``: every
+  failure has one, ``unclassified`` when no pattern matches) and ``compare``.
 """
 
 from cdktf_fix.verify.pool import LOADING, RUN_PREFIX, STARTUP_TIMEOUT, missing_synth_packages, remove_stale_folders, verify_units
@@ -27,6 +29,7 @@ from cdktf_fix.verify.responses import markdown_files, place_imported_modules, s
 from cdktf_fix.verify.results import (
     DETAIL_CHARS,
     ERROR_CHARS,
+    FALLBACK_CLASS,
     STATUSES,
     SYNTH_ERRORS,
     Comparison,
@@ -51,7 +54,7 @@ from cdktf_fix.verify.units import (
 from cdktf_fix.verify.workers import WorkerFailed
 
 __all__ = [
-    "DETAIL_CHARS", "ENTRY_NAMES", "ERROR_CHARS", "GENERATED_ENTRY", "LOADING", "MAX_COPIED_FILE", "RUN_PREFIX",
+    "DETAIL_CHARS", "ENTRY_NAMES", "ERROR_CHARS", "FALLBACK_CLASS", "GENERATED_ENTRY", "LOADING", "MAX_COPIED_FILE", "RUN_PREFIX",
     "SKIP_DIRS", "STARTUP_TIMEOUT", "STATUSES", "SYNTH_ERRORS", "Comparison", "DoesNotParse", "NoEntry", "Unit",
     "VerifyResult", "WorkerFailed", "compare", "discover_units", "failure_class", "find_entry", "is_entry", "missing_synth_packages",
     "markdown_files", "materialize", "one_line_error", "place_imported_modules", "remove_stale_folders",

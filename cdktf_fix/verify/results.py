@@ -6,8 +6,10 @@
 - ``error`` is one line of at most ``ERROR_CHARS`` characters (``one_line_error``: a jsii
   deserialization tree is condensed to where and why it failed); ``detail`` (a traceback, the
   end of what the worker printed) at most ``DETAIL_CHARS``.
-- ``failure_class`` is the codemod whose failure class the error belongs to: the first pattern
-  of ``cdktf_fix/data/synth_errors.json`` that the one-line error matches.
+- ``failure_class``: every failure has one, ok has none.  It is the class of the first pattern
+  of ``cdktf_fix/data/synth_errors.json`` that the one-line error matches (the codemod that
+  repairs it, or ``no-entry``, ``timeout``, ``crash``, ``syntax-error``, ...), else the file's
+  fallback, ``unclassified``.  ``VerifyResult`` fills it in for a failure created without one.
 - ``compare`` pairs the results of two runs by unit name.
 """
 
@@ -33,6 +35,10 @@ class VerifyResult:
     seconds: float = 0.0
     stacks: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        if self.status != "ok" and not self.failure_class:
+            self.failure_class = failure_class(self.error) or FALLBACK_CLASS
+
     @property
     def ok(self) -> bool:
         return self.status == "ok"
@@ -44,12 +50,13 @@ class VerifyResult:
 # -- errors ------------------------------------------------------------------------------
 
 
-def _load_patterns() -> list[tuple[re.Pattern, str]]:
+def _load_patterns() -> tuple[list[tuple[re.Pattern, str]], str]:
+    """The patterns, each with its class (each entry is ``[pattern, class, reason]``), and the fallback class."""
     data = json.loads((Path(__file__).resolve().parents[1] / "data" / "synth_errors.json").read_text(encoding="utf-8"))
-    return [(re.compile(pattern), codemod) for pattern, codemod in data["patterns"]]
+    return [(re.compile(pattern), name) for pattern, name, _reason in data["patterns"]], data["fallback"][0]
 
 
-SYNTH_ERRORS = _load_patterns()
+SYNTH_ERRORS, FALLBACK_CLASS = _load_patterns()
 
 
 def one_line_error(kind: str, message: str) -> str:
@@ -77,13 +84,11 @@ def one_line_error(kind: str, message: str) -> str:
 
 
 def failure_class(error: str | None) -> str | None:
-    """The codemod whose failure class this one-line error belongs to, if any."""
+    """The failure class of this one-line error: the first pattern's that matches, else
+    ``FALLBACK_CLASS``; None for no error."""
     if not error:
         return None
-    for pattern, codemod in SYNTH_ERRORS:
-        if pattern.search(error):
-            return codemod
-    return None
+    return next((name for pattern, name in SYNTH_ERRORS if pattern.search(error)), FALLBACK_CLASS)
 
 
 # -- before and after --------------------------------------------------------------------

@@ -3,8 +3,11 @@
 This is the only code in cdktf-fix that runs the code it checks.  Protocol, JSON lines: the
 worker writes ``{"ready": true, "seconds": S}`` (or ``{"fatal": ...}``) once the imports are
 done, then reads ``{"folder": DIR, "entry": FILE}`` and answers with one result per sample:
-``{"status": "ok"|"error"|"crash", "type", "message", "traceback", "stacks", "seconds"}``
-(``"exiting": true`` when the jsii kernel died and the worker ends).  The protocol runs on
+``{"status": "ok"|"error"|"crash"|"no-entry", "type", "message", "traceback", "stacks", "seconds"}``
+(``"exiting": true`` when the jsii kernel died and the worker ends), with ``"calls"``: what a
+generated entry called (``verify called TapStack(app, "tap_stack", environment_suffix="test")``)
+and skipped (``cdktf_fix.verify.arguments.build_stacks``, which makes the arguments up from the
+stack classes' signatures here; ``no-entry`` when it can build no stack).  The protocol runs on
 copies of the original stdin and stdout; samples see /dev/null as stdin and stderr as stdout.
 The end of the protocol's input while idle ends the worker; while it loads or runs a sample,
 it means that its parent is gone (killed), and the worker kills its process group (itself and
@@ -27,6 +30,8 @@ import threading
 import time
 import traceback
 from pathlib import Path
+
+from cdktf_fix.verify import arguments  # the generated entries' build_stacks: loaded before sys.path is narrowed
 
 MESSAGE_CHARS = 8000
 TRACEBACK_CHARS = 2000
@@ -91,6 +96,7 @@ def run_sample(folder: str, entry: str) -> dict:
     """Run one sample's entry in its folder; never raises."""
     saved = (os.getcwd(), list(sys.path), dict(os.environ), list(sys.argv), sys.stdin, sys.stdout, sys.stderr)
     _apps.clear()
+    arguments.CALLS.clear()
     result: dict = {"status": "ok"}
     started = time.perf_counter()
     try:
@@ -103,6 +109,8 @@ def run_sample(folder: str, entry: str) -> dict:
     except SystemExit as error:
         if error.code not in (None, 0):
             result = _failure(error, f"the code exited with {error.code!r}")
+    except arguments.NoStackBuilt as error:
+        result = {"status": "no-entry", "type": "", "message": str(error)[:MESSAGE_CHARS]}
     except BaseException as error:
         result = _failure(error)
     finally:
@@ -120,6 +128,8 @@ def run_sample(folder: str, entry: str) -> dict:
             result = _failure(error, f"could not restore the worker: {error}")
             result["exiting"] = True
     result["stacks"] = _stacks(folder)
+    if arguments.CALLS:
+        result["calls"] = list(arguments.CALLS)
     if result["status"] == "ok" and not result["stacks"]:
         result.update(status="error", type="", message="no stack was synthesized (nothing called app.synth(), or the app has no stack)")
     _apps.clear()

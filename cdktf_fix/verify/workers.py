@@ -162,12 +162,13 @@ class Worker:
             return VerifyResult(name, "crash", error[:ERROR_CHARS], detail=output[-DETAIL_CHARS:], seconds=seconds), False
         status = message.get("status", "error")
         error = one_line_error(message.get("type", ""), message.get("message", ""))[:ERROR_CHARS] if status != "ok" else None
+        calls = "".join(f"{line}\n" for line in message.get("calls", []))[: DETAIL_CHARS // 2]
         result = VerifyResult(
             name,
             status,
             error,
             failure_class(error),
-            (message.get("traceback") or "")[-DETAIL_CHARS:],
+            calls + (message.get("traceback") or "")[len(calls) - DETAIL_CHARS:],
             float(message.get("seconds", seconds)),
             list(message.get("stacks", [])),
         )
