@@ -10,6 +10,7 @@ from codemods.attribute_name import AttributeName
 from codemods.backend_lockfile import BackendLockfile
 from codemods.base import ArgumentCodemod, Codemod
 from codemods.block_shape import BlockShape
+from codemods.class_member import ClassMember
 from codemods.class_name import ClassName
 from codemods.framework_mix import FrameworkMix
 from codemods.kwarg_name import KwargName
@@ -39,6 +40,7 @@ ALL_CODEMODS: tuple[Codemod, ...] = (
     RequiredArg(),
     StructAsResource(),
     AttributeName(),
+    ClassMember(),
     TokenIndex(),
     BackendLockfile(),
 )

@@ -9,7 +9,7 @@ from cdktf_fix.engine.context import FileContext, Place
 from cdktf_fix.engine.result import Safety
 from cdktf_fix.engine.rewrite import SetAttribute, SplitAttribute
 from cdktf_fix.engine.values import is_complex_list, reads
-from cdktf_fix.schema.model import name_words
+from cdktf_fix.schema.resolve import one_member, snake_case
 from codemods.base import Codemod
 
 
@@ -52,49 +52,12 @@ class AttributeName(Codemod):
                     [(node, SplitAttribute(base, "get"), Place(read.statement))], at=node)
             return
         pool = methods if called else exposed
-        found = _one_attribute(written, list(pool), read.owner.name, exposed)
+        found = one_member(written, list(pool), read.owner.name, exposed)
         if found is not None:
             name, safety, how = found
             ctx.fix(self.id, f".{written}", f".{name}", f"{where} does not exist: it is {name} ({how})", safety,
                     [(node, SetAttribute(name), Place(read.statement))], at=node)
             return
         close = difflib.get_close_matches(written, list(pool), n=5, cutoff=0.6)
-        stem = [n for n in pool if n.startswith(_snake(written).split("_")[0])]
+        stem = [n for n in pool if n.startswith(snake_case(written).split("_")[0])]
         ctx.finding(self.id, f"{where} does not exist: {read.owner.name} has no {'method' if called else 'attribute'} close to it", close or stem[:5] or sorted(pool)[:8], at=node)
-
-
-def _squash(name: str) -> str:
-    return name.replace("_", "").lower()
-
-
-def _snake(name: str) -> str:
-    return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
-
-
-def _one_attribute(written: str, names: list[str], owner: str = "", kinds: dict | None = None) -> tuple[str, Safety, str] | None:
-    """(name, safety, why) of the attribute ``written`` stands for, when the names leave one."""
-    same = [n for n in names if _squash(n) == _squash(written)]
-    if len(same) == 1:
-        return same[0], Safety.SAFE, "the same name in snake_case"
-    snake = _snake(written)
-    # ``vpc.vpc_id``, ``bucket.bucket_arn``: the class's own name before a real attribute
-    words = [w.lower() for w in name_words(owner)]
-    for cut in range(len(words)):
-        prefix = "_".join(words[cut:]) + "_"
-        if snake.startswith(prefix) and snake[len(prefix):] in names:
-            return snake[len(prefix):], Safety.SAFE, f"the attribute after the class's own name {prefix[:-1]}"
-    # ``names_fqn``: an attribute (not a nested block) and a suffix, when no other attribute
-    # shares that stem (``website_url`` is none of website, website_domain, website_endpoint)
-    prefixed = [n for n in names if snake.startswith(n + "_")]
-    if prefixed:
-        stem = max(prefixed, key=len)
-        kind = (kinds or {}).get(stem)
-        siblings = [n for n in names if n != stem and n.startswith(stem + "_")]
-        if not siblings and not (isinstance(kind, list) and kind[0] in ("class", "struct")):
-            return stem, Safety.SAFE, "the attribute the name starts with"
-    close = difflib.get_close_matches(written, names, n=3, cutoff=0.8)
-    if len(close) == 1:
-        return close[0], Safety.SAFE, "the one close name"
-    if close:
-        return close[0], Safety.UNSAFE, f"the closest of {', '.join(close)}"
-    return None

@@ -338,6 +338,7 @@ class SchemaIndex:
             return None
         params = tuple(Param(p[0], bool(p[1]), p[2]) for p in raw["params"])
         attrs = tuple((a[0], a[1]) for a in raw.get("attrs", ()))
+        attrs += tuple((member, ["enum", f"{module}.{name}"]) for member in raw.get("members", ()))  # an enum's members
         methods = tuple(Method(m[0], m[1], tuple(m[2]), m[3], m[4]) for m in raw.get("methods", ()))
         return ClassInfo(module, name, raw["kind"], tuple(raw["positional"]), params, raw.get("mapping", {}), attrs, methods, tuple(raw.get("bases", ())))
 

@@ -228,3 +228,44 @@ def restructure_hint(schema: SchemaIndex, module: str, name: str) -> str | None:
             return f"{info.name} takes this block as flat keywords: {', '.join(flattened)}"
         return None
     return None
+
+
+# -- attributes and methods -----------------------------------------------------------------
+
+
+def _squash(name: str) -> str:
+    return name.replace("_", "").lower()
+
+
+def snake_case(name: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
+
+
+def one_member(written: str, names: list[str], owner: str = "", kinds: dict | None = None) -> tuple[str, Safety, str] | None:
+    """(name, safety, why) of the attribute or method of ``owner`` that ``written`` stands for,
+    when the names (with their types, ``kinds``) leave one; else None."""
+    same = [n for n in names if _squash(n) == _squash(written)]
+    if len(same) == 1:
+        return same[0], Safety.SAFE, "the same name in snake_case"
+    snake = snake_case(written)
+    # ``vpc.vpc_id``, ``bucket.bucket_arn``: the class's own name before a real attribute
+    words = [w.lower() for w in name_words(owner)]
+    for cut in range(len(words)):
+        prefix = "_".join(words[cut:]) + "_"
+        if snake.startswith(prefix) and snake[len(prefix):] in names:
+            return snake[len(prefix):], Safety.SAFE, f"the attribute after the class's own name {prefix[:-1]}"
+    # ``names_fqn``: an attribute (not a nested block) and a suffix, when no other attribute
+    # shares that stem (``website_url`` is none of website, website_domain, website_endpoint)
+    prefixed = [n for n in names if snake.startswith(n + "_")]
+    if prefixed:
+        stem = max(prefixed, key=len)
+        kind = (kinds or {}).get(stem)
+        siblings = [n for n in names if n != stem and n.startswith(stem + "_")]
+        if not siblings and not (isinstance(kind, list) and kind[0] in ("class", "struct")):
+            return stem, Safety.SAFE, "the attribute the name starts with"
+    close = difflib.get_close_matches(written, names, n=3, cutoff=0.8)
+    if len(close) == 1:
+        return close[0], Safety.SAFE, "the one close name"
+    if close:
+        return close[0], Safety.UNSAFE, f"the closest of {', '.join(close)}"
+    return None
