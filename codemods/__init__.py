@@ -19,6 +19,7 @@ from codemods.missing_import import MissingImport
 from codemods.module_path import ModulePath
 from codemods.nested_block_struct import NestedBlockStruct
 from codemods.no_equivalent import NoEquivalent
+from codemods.provider_string import ProviderString
 from codemods.required_arg import RequiredArg
 from codemods.struct_as_resource import StructAsResource
 from codemods.struct_class import StructClass
@@ -38,6 +39,7 @@ ALL_CODEMODS: tuple[Codemod, ...] = (
     LiteralType(),
     TerraformAsset(),
     RequiredArg(),
+    ProviderString(),
     StructAsResource(),
     AttributeName(),
     ClassMember(),

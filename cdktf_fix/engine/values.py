@@ -89,7 +89,7 @@ def _self_roots(ctx):
             attribute = facts.attribute_of.get(id(occurrence.node))
             if attribute is None:
                 continue
-            owner = _enclosing_class(facts, occurrence.statement)
+            owner = enclosing_class(facts, occurrence.statement)
             if owner is None:
                 continue
             if type(attribute.ctx) is ast.Load:
@@ -108,7 +108,8 @@ def _self_roots(ctx):
             yield attribute, info, occurrence.statement, occurrence.scope
 
 
-def _enclosing_class(facts, statement: ast.stmt) -> ast.ClassDef | None:
+def enclosing_class(facts, statement: ast.stmt) -> ast.ClassDef | None:
+    """The class whose body (or a method of it) holds ``statement``."""
     current = facts.parents.get(id(statement))
     while current is not None and type(current) is not ast.ClassDef:
         current = facts.parents.get(id(current))
