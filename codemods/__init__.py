@@ -6,6 +6,7 @@ Import-level codemods come first (they make callees resolvable); the argument-le
 
 from __future__ import annotations
 
+from codemods.any_block_class import AnyBlockClass
 from codemods.attribute_name import AttributeName
 from codemods.backend_lockfile import BackendLockfile
 from codemods.base import ArgumentCodemod, Codemod
@@ -30,6 +31,7 @@ ALL_CODEMODS: tuple[Codemod, ...] = (
     ModulePath(),
     ClassName(),
     MissingImport(),
+    AnyBlockClass(),
     NoEquivalent(),
     FrameworkMix(),
     StructClass(),

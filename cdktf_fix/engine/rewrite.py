@@ -123,6 +123,28 @@ class CallAsFunction:
 
 
 @dataclass(frozen=True)
+class CallAsDict:
+    """``Block(a=1, b=x)`` -> ``{"a": 1, "b": x}``: a call of keywords becomes the dict of
+    them, its layout kept (the values keep their own edits)."""
+
+    def apply(self, node: cst.CSTNode) -> cst.CSTNode:
+        if not isinstance(node, cst.Call) or any(a.keyword is None for a in node.args):
+            raise PairingError("expected a call of keywords")
+        elements = [
+            cst.DictElement(
+                key=cst.SimpleString(f'"{arg.keyword.value}"'), value=arg.value, comma=arg.comma,
+                whitespace_before_colon=cst.SimpleWhitespace(""), whitespace_after_colon=cst.SimpleWhitespace(" "),
+            )
+            for arg in node.args
+        ]
+        closing = node.args[-1].whitespace_after_arg if node.args else cst.SimpleWhitespace("")
+        return cst.Dict(
+            elements=elements, lbrace=cst.LeftCurlyBrace(whitespace_after=node.whitespace_before_args),
+            rbrace=cst.RightCurlyBrace(whitespace_before=closing), lpar=node.lpar, rpar=node.rpar,
+        )
+
+
+@dataclass(frozen=True)
 class RenameInString:
     """A string annotation (``"S3BucketVersioning"``) naming a renamed class."""
 
