@@ -298,6 +298,13 @@ def pick(draw, seq):
     return seq[draw(st.integers(0, len(seq) - 1))]
 
 
+def _exposes_id(spec) -> bool:
+    """Whether instances of the class have an ``id`` attribute (some provider 6 resources have none:
+    code reading ``x.id`` of them is broken, not clean)."""
+    info = SCHEMA.class_by_qualified(spec.qualified)
+    return info is not None and "id" in SCHEMA.attributes(info)
+
+
 def q(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -661,8 +668,8 @@ def stacks(
         c = Construction(call, var, f"{spec.short_module.replace('_', '-')}-{i}", style)
         c.trailing_comma = draw(st.booleans())
         constructions.append(c)
-        if var:
-            refs.append(var)
+        if var and _exposes_id(spec):
+            refs.append(var)  # read as ``r_0.id``: only of classes that have an id attribute
 
     # -- blocks written as dicts in the form jsii reads right (correct code, left as it is) ------------
     for c in constructions:

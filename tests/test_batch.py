@@ -16,7 +16,7 @@ from cdktf_fix.engine.options import Options
 BAD = "from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioning\nS3BucketVersioning(None, 'v', bucket='b', versioning_configuration=c)\n"
 GOOD = BAD.replace("S3BucketVersioning", "S3BucketVersioningA")
 MARKDOWN = f"Here is the stack:\n\n```python\n{BAD}```\n\nDone.\n"
-UNFIXABLE = "from cdktf_cdktf_provider_aws.wafv2_web_acl import Wafv2WebAclRuleStatement\nx = Wafv2WebAclRuleStatement()\n"
+UNFIXABLE = "from cdktf_cdktf_provider_aws.ecs_task_definition import EcsTaskDefinitionContainerDefinitions\nx = EcsTaskDefinitionContainerDefinitions(name=\"web\")\n"
 
 
 def _fingerprint(folder: Path) -> dict:

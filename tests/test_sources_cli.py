@@ -19,7 +19,7 @@ from codemods import BY_ID
 ROOT = Path(__file__).resolve().parent.parent
 BAD = "from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioning\nS3BucketVersioning(None, 'v', bucket='b', versioning_configuration=config)\n"
 GOOD = BAD.replace("S3BucketVersioning", "S3BucketVersioningA")
-UNFIXABLE = "from cdktf_cdktf_provider_aws.wafv2_web_acl import Wafv2WebAclRuleStatement\nx = Wafv2WebAclRuleStatement()\n"
+UNFIXABLE = "from cdktf_cdktf_provider_aws.ecs_task_definition import EcsTaskDefinitionContainerDefinitions\nx = EcsTaskDefinitionContainerDefinitions(name=\"web\")\n"
 runner = CliRunner()
 
 

@@ -204,8 +204,8 @@ class _ArgumentWalk:
         if kind is ast.Call:
             self.seen.add(id(node))
             info = ctx.resolve(node.func)
-            if info is not None:
-                self.call_values(node, info)
+            if info is not None and not _struct_called_as_resource(info, node):
+                self.call_values(node, info)  # a struct called with a scope and id is struct-as-resource's
             elif site is not None:
                 generator = self.listed_generator(node)
                 if generator is not None:
@@ -309,6 +309,11 @@ class _ArgumentWalk:
             if match.field is not None:
                 param = info.param(match.field)
                 self.visit(node.values[index], Site(info, match.field, param.type, site.variable, raw), node, ("value", index))
+
+
+def _struct_called_as_resource(info: ClassInfo, node: ast.Call) -> bool:
+    """``SecurityGroupIngress(self, "r", ...)``: its values are not the struct's fields to check."""
+    return info.kind == "struct" and sum(1 for a in node.args if type(a) is not ast.Starred) >= 2
 
 
 def comprehension_scope(ctx: FileContext, node: ast.ListComp | ast.GeneratorExp, outer: Scope | None) -> Scope | None:

@@ -70,6 +70,16 @@ def _keywords_fit(schema: SchemaIndex, module: str, name: str, usage: Usage | No
     return usage.keywords <= accepted
 
 
+def _keywords_nearly_fit(schema: SchemaIndex, module: str, name: str, usage: Usage) -> bool:
+    """Every keyword is a field of the class, or a close spelling of one (``lenght``): what
+    kwarg-name fixes once the class is right."""
+    info = schema.class_info(module, name)
+    if info is None:
+        return False
+    fields = [p.name for p in info.params]
+    return all(k in fields or difflib.get_close_matches(k, fields, n=1, cutoff=0.8) for k in usage.keywords)
+
+
 def candidate_modules(schema: SchemaIndex, module: str) -> list[str]:
     """Real provider modules a written module may mean: itself, same key, service aliases."""
     if schema.has_module(module):
@@ -152,7 +162,7 @@ def _resolve_class(schema: SchemaIndex, hint_modules: list[str], name: str, usag
             constructs = [n for n, k in names.items() if k in CONSTRUCT_KINDS]
             # the module's one construct class, when it takes every keyword the code passes
             # (``rds_cluster.RdsClusterSubnetGroup(name=, subnet_ids=)`` is no RdsCluster)
-            if len(constructs) == 1 and (not usage.keywords or _keywords_fit(schema, module, constructs[0], usage)):
+            if len(constructs) == 1 and (not usage.keywords or _keywords_nearly_fit(schema, module, constructs[0], usage)):
                 return Resolution(module, constructs[0], Safety.SAFE, "the only resource class of the module", [(module, constructs[0])])
         close = difflib.get_close_matches(name, [n for n, k in names.items() if _kind_fits(k, usage)], n=5, cutoff=0.8)
         if close:
