@@ -48,6 +48,9 @@ def module_key(module: str) -> str:
     return module.rpartition(".")[2].replace("_", "").lower()
 
 
+_MISSING = object()
+
+
 @dataclass(frozen=True)
 class Param:
     name: str
@@ -135,6 +138,7 @@ class SchemaIndex:
             self._names.update(part.names)
             self._blobs.update(part.blobs)
         self._details: dict[str, dict] = {}
+        self._classes: dict[tuple[str, str], ClassInfo | None] = {}
         self.memo: dict = {}  # lookups that callers memoize on this index
         packages = {m.partition(".")[0] for m in self._names}
         self.framework = "cdktn" if "cdktn" in packages else "cdktf"
@@ -333,6 +337,14 @@ class SchemaIndex:
                 method[4] = retype(method[4])
 
     def class_info(self, module: str, name: str) -> ClassInfo | None:
+        """The class ``name`` of ``module`` (built once per index, then shared)."""
+        key = (module, name)
+        found = self._classes.get(key, _MISSING)
+        if found is _MISSING:
+            found = self._classes[key] = self._build_class_info(module, name)
+        return found
+
+    def _build_class_info(self, module: str, name: str) -> ClassInfo | None:
         raw = self._module_details(module).get(name)
         if raw is None:
             return None
