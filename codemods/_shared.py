@@ -127,3 +127,23 @@ def class_chains(ctx: FileContext, symbol: Symbol) -> dict[tuple[str, ...], list
         if len(chain) > 1 and chain[-1][:1].isupper():
             found.setdefault(chain, []).append((occurrence, node))
     return found
+
+
+def rename_member(ctx: FileContext, codemod: str, node, statement, written: str, names: dict, owner: str, where: str, kind: str) -> None:
+    """``owner.written`` does not exist: rename the read (an ``ast.Attribute``) to the one member
+    of ``names`` (name -> type) it stands for, or report the close ones."""
+    import difflib
+
+    from cdktf_fix.engine.context import Place
+    from cdktf_fix.engine.rewrite import SetAttribute
+    from cdktf_fix.schema.resolve import one_member, snake_case
+
+    found = one_member(written, list(names), owner, names)
+    if found is not None:
+        name, safety, how = found
+        ctx.fix(codemod, f".{written}", f".{name}", f"{where} does not exist: it is {owner}.{name} ({how})", safety,
+                [(node, SetAttribute(name), Place(statement))], at=node)
+        return
+    close = difflib.get_close_matches(written, list(names), n=5, cutoff=0.6)
+    stem = [n for n in names if n.startswith(snake_case(written).split("_")[0])]
+    ctx.finding(codemod, f"{where} does not exist: {owner} has no {kind} close to it", close or stem[:5] or sorted(names)[:8], at=node)

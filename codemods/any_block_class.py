@@ -9,7 +9,7 @@ from importlib import resources
 from cdktf_fix.engine.context import FileContext, Place
 from cdktf_fix.engine.result import Safety
 from cdktf_fix.engine.rewrite import CallAsDict
-from cdktf_fix.schema.model import name_words
+from cdktf_fix.schema.resolve import owner_and_rest
 from codemods._shared import binding_problem, broken_groups
 from codemods.base import Codemod
 
@@ -28,14 +28,8 @@ def block_arguments(block: str) -> list[str] | None:
 def spelled_block(schema, module: str, name: str) -> tuple[str, list[str]] | None:
     """(owner.field, the block path) a class name spells: ``Wafv2WebAclRuleStatementRateBasedStatement``
     is ``Wafv2WebAclRule`` + ``statement`` (typed Any) + ``rate_based_statement``."""
-    words = name_words(name)
-    package, _, short = module.partition(".")
-    for cut in range(len(words) - 1, 0, -1):
-        owner = "".join(words[:cut])
-        info = schema.class_info(module, owner) or schema.class_info(module, owner + "A")
-        if info is None:
-            continue
-        rest = [w.lower() for w in words[cut:]]
+    short = module.partition(".")[2]
+    for info, rest in owner_and_rest(schema, module, name):
         for take in range(len(rest), 0, -1):
             field = "_".join(rest[:take])
             entry = any_blocks()["fields"].get(f"{short}.{info.name}.{field}")
@@ -45,7 +39,6 @@ def spelled_block(schema, module: str, name: str) -> tuple[str, list[str]] | Non
             path = _path(entry["block"], rest[take:])
             if path is not None:
                 return f"{info.name}.{field}", [entry["block"], *path]
-        return None
     return None
 
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import ast
-import difflib
 
 from cdktf_fix.engine.context import FileContext, Place
 from cdktf_fix.engine.result import Safety
-from cdktf_fix.engine.rewrite import SetAttribute, SplitAttribute
+from cdktf_fix.engine.rewrite import SplitAttribute
 from cdktf_fix.engine.values import is_complex_list, reads
-from cdktf_fix.schema.resolve import one_member, snake_case
+from codemods._shared import rename_member
 from codemods.base import Codemod
 
 
@@ -51,13 +50,5 @@ class AttributeName(Codemod):
             ctx.fix(self.id, f"{written}(", f"{base}.get(", f"{where} does not exist: {base} is a list of blocks, read with .get(i)", Safety.SAFE,
                     [(node, SplitAttribute(base, "get"), Place(read.statement))], at=node)
             return
-        pool = methods if called else exposed
-        found = one_member(written, list(pool), read.owner.name, exposed)
-        if found is not None:
-            name, safety, how = found
-            ctx.fix(self.id, f".{written}", f".{name}", f"{where} does not exist: it is {name} ({how})", safety,
-                    [(node, SetAttribute(name), Place(read.statement))], at=node)
-            return
-        close = difflib.get_close_matches(written, list(pool), n=5, cutoff=0.6)
-        stem = [n for n in pool if n.startswith(snake_case(written).split("_")[0])]
-        ctx.finding(self.id, f"{where} does not exist: {read.owner.name} has no {'method' if called else 'attribute'} close to it", close or stem[:5] or sorted(pool)[:8], at=node)
+        pool = {n: m.returns for n, m in methods.items()} if called else exposed
+        rename_member(ctx, self.id, node, read.statement, written, pool, read.owner.name, where, "method" if called else "attribute")

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import ast
-import difflib
 
-from cdktf_fix.engine.context import FileContext, Place
-from cdktf_fix.engine.rewrite import SetAttribute
-from cdktf_fix.schema.resolve import one_member
+from cdktf_fix.engine.context import FileContext
+from codemods._shared import rename_member
 from codemods.base import Codemod
 
 
@@ -49,13 +47,5 @@ class ClassMember(Codemod):
                 self._missing(ctx, info, attribute, members, load)
 
     def _missing(self, ctx: FileContext, info, attribute: ast.Attribute, members: dict, load) -> None:
-        written = attribute.attr
-        where = f"{info.name}.{written}"
-        found = one_member(written, list(members), info.name, members)
-        if found is not None:
-            name, safety, how = found
-            ctx.fix(self.id, f".{written}", f".{name}", f"{where} does not exist: it is {info.name}.{name} ({how})", safety,
-                    [(attribute, SetAttribute(name), Place(load.statement))], at=attribute)
-            return
-        close = difflib.get_close_matches(written, list(members), n=5, cutoff=0.6)
-        ctx.finding(self.id, f"{where} does not exist: {info.name} has no member close to it", close or sorted(members)[:5], at=attribute)
+        where = f"{info.name}.{attribute.attr}"
+        rename_member(ctx, self.id, attribute, load.statement, attribute.attr, members, info.name, where, "member")

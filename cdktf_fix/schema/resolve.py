@@ -205,6 +205,19 @@ def hint_modules_for(schema: SchemaIndex, module: str, name: str) -> list[str]:
     return found
 
 
+def owner_and_rest(schema: SchemaIndex, module: str, name: str):
+    """The real class a class name starts with, and the rest of its words in snake_case:
+    ``Wafv2WebAclRuleStatementRateBasedStatement`` -> (``Wafv2WebAclRule``, ``["statement",
+    "rate", "based", "statement"]``).  The longest real class first; at most one is yielded."""
+    words = name_words(name)
+    for cut in range(len(words) - 1, 0, -1):
+        owner = "".join(words[:cut])
+        info = schema.class_info(module, owner) or schema.class_info(module, owner + "A")
+        if info is not None:
+            yield info, [w.lower() for w in words[cut:]]
+            return
+
+
 def restructure_hint(schema: SchemaIndex, module: str, name: str) -> str | None:
     """For a name made of a real class plus a field path, say how that field is really typed.
 
@@ -212,13 +225,7 @@ def restructure_hint(schema: SchemaIndex, module: str, name: str) -> str | None:
     ``rate_based_statement``; ``statement`` is typed Any, so the value is a plain dict with
     Terraform snake_case keys.  Returns None when the name is not of that shape.
     """
-    words = name_words(name)
-    for cut in range(len(words) - 1, 0, -1):
-        owner = "".join(words[:cut])
-        info = schema.class_info(module, owner) or schema.class_info(module, owner + "A")
-        if info is None:
-            continue
-        rest = [w.lower() for w in words[cut:]]
+    for info, rest in owner_and_rest(schema, module, name):
         for take in range(len(rest), 0, -1):
             param = info.param("_".join(rest[:take]))
             if param is None:
