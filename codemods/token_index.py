@@ -7,7 +7,7 @@ import re
 
 from cdktf_fix.engine.context import FileContext, Place
 from cdktf_fix.engine.result import Safety
-from cdktf_fix.engine.rewrite import CallAsFunction, IndexAsCall, ReplaceWithCode
+from cdktf_fix.engine.rewrite import CallAsFunction, IndexAsAttribute, IndexAsCall, ReplaceWithCode
 from cdktf_fix.engine.values import Read, is_complex_list, is_list_token, reads
 from codemods.base import Codemod
 
@@ -49,6 +49,8 @@ class TokenIndex(Codemod):
                 self._complex_list(ctx, read, around)
             elif kind == "str":
                 self._split(ctx, read)
+            elif isinstance(kind, list) and kind[0] == "class" and type(around) is ast.Subscript and around.value is read.node:
+                self._object_key(ctx, read, kind, around)
 
     # -- a list of strings or numbers -------------------------------------------------------
     def _list_token(self, ctx: FileContext, read: Read, around) -> None:
@@ -122,6 +124,20 @@ class TokenIndex(Codemod):
             ctx.fix(self.id, ctx.text(around), new, f"{where} is a list of blocks: read one with .get(i)", Safety.SAFE, [(around, IndexAsCall(method="get"), Place(read.statement))], at=around)
         elif type(around) in (ast.For, ast.comprehension):
             ctx.finding(self.id, f"a Python loop over {where} runs once: it is one list token", [f"{where}.get(i) for each index", f"TerraformIterator.from_complex_list({where}, key)"], at=around if type(around) is ast.For else node)
+
+    # -- ``endpoint.get(0)["address"]``: a nested block read like a dict --------------------------
+    def _object_key(self, ctx: FileContext, read: Read, kind, around: ast.Subscript) -> None:
+        key = around.slice
+        info = ctx.schema.class_by_qualified(kind[1])
+        if info is None or type(key) is not ast.Constant or type(key.value) is not str:
+            return
+        where = ctx.text(read.node)
+        attributes = ctx.schema.attributes(info)
+        if key.value in attributes:
+            ctx.fix(self.id, ctx.text(around), f"{where}.{key.value}", f"{where} is a block ({info.name}), not a dict: read {key.value} as an attribute", Safety.SAFE,
+                    [(around, IndexAsAttribute(key.value), Place(read.statement))], at=around)
+        else:
+            ctx.finding(self.id, f"{where} is a block ({info.name}), not a dict, and has no attribute {key.value!r}", sorted(attributes)[:5], at=around)
 
     # -- ``s.split(sep)`` on a string attribute ---------------------------------------------------
     def _split(self, ctx: FileContext, read: Read) -> None:

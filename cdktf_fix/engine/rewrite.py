@@ -102,6 +102,18 @@ class IndexAsCall:
 
 
 @dataclass(frozen=True)
+class IndexAsAttribute:
+    """``block["address"]`` -> ``block.address``; ``block`` keeps its own edits."""
+
+    name: str
+
+    def apply(self, node: cst.CSTNode) -> cst.CSTNode:
+        if not isinstance(node, cst.Subscript):
+            raise PairingError(f"expected a subscript, found {type(node).__name__}")
+        return cst.Attribute(value=node.value, attr=cst.Name(self.name), lpar=node.lpar, rpar=node.rpar)
+
+
+@dataclass(frozen=True)
 class CallAsFunction:
     """``len(x)`` -> ``Fn.length_of(x)``; with ``receiver_last``, ``x.split(sep)`` ->
     ``Fn.split(sep, x)``.  The arguments keep their own edits."""
