@@ -7,7 +7,7 @@ import re
 
 from cdktf_fix.engine.context import FileContext, Place
 from cdktf_fix.engine.result import Safety
-from cdktf_fix.engine.rewrite import CallAsFunction, IndexAsAttribute, IndexAsCall, ReplaceWithCode
+from cdktf_fix.engine.rewrite import AttributeAsCall, CallAsFunction, IndexAsAttribute, IndexAsCall, ReplaceWithCode
 from cdktf_fix.engine.values import Read, is_complex_list, is_list_token, reads
 from codemods.base import Codemod
 
@@ -27,7 +27,9 @@ class TokenIndex(Codemod):
         "(\"Learn more about iterators\"). The index becomes Fn.element(list, i), len(list) "
         "Fn.length_of(list), s.split(sep) Fn.split(sep, s), and a hand-written \"${element(...)}\" "
         "or \"${list[i]}\" f-string around the token Fn.element. A complex list attribute "
-        "(EksCluster.identity) is read with .get(i), never [i]. A for loop over a token is "
+        "(EksCluster.identity) is read with .get(i), never [i], and a nested block by attribute, "
+        "never [\"key\"]. A key read on the token an Fn function gives (Fn.jsondecode(s)[\"password\"] "
+        "or .password) is Fn.lookup(result, \"password\"). A for loop over a token is "
         "reported with the two ways out: a count loop with Fn.element, or TerraformIterator."
     )
     safety = (
@@ -51,6 +53,7 @@ class TokenIndex(Codemod):
                 self._split(ctx, read)
             elif isinstance(kind, list) and kind[0] == "class" and type(around) is ast.Subscript and around.value is read.node:
                 self._object_key(ctx, read, kind, around)
+        self._function_results(ctx)
 
     # -- a list of strings or numbers -------------------------------------------------------
     def _list_token(self, ctx: FileContext, read: Read, around) -> None:
@@ -138,6 +141,37 @@ class TokenIndex(Codemod):
                     [(around, IndexAsAttribute(key.value), Place(read.statement))], at=around)
         else:
             ctx.finding(self.id, f"{where} is a block ({info.name}), not a dict, and has no attribute {key.value!r}", sorted(attributes)[:5], at=around)
+
+    # -- ``Fn.jsondecode(s)["password"]``: a key read on the token a function gives -----------------
+    def _function_results(self, ctx: FileContext) -> None:
+        """An ``Fn`` function's result typed Any (``jsondecode``, ``lookup``) is one token in
+        Python: a key read on it, ``["k"]`` or ``.k``, is Terraform's ``Fn.lookup(result, "k")``."""
+        facts, schema = ctx.facts, ctx.schema
+        for binding in ctx.imports.live():
+            if binding.origin is None or binding.name != "Fn" or binding.module != schema.framework:
+                continue
+            info = schema.class_info(binding.module, "Fn")
+            methods = schema.methods(info) if info is not None else {}
+            for load in binding.origin.symbol.loads:
+                attribute = facts.attribute_of.get(id(load.node))
+                method = methods.get(attribute.attr) if attribute is not None else None
+                call = facts.holder.get(id(attribute)) if attribute is not None else None
+                if method is None or method.returns != "any" or type(call) is not ast.Call or call.func is not attribute:
+                    continue
+                around = facts.holder.get(id(call))
+                read = facts.attribute_of.get(id(call))
+                if type(around) is ast.Subscript and around.value is call and type(around.slice) is ast.Constant and type(around.slice.value) is str:
+                    node, edit = around, IndexAsCall(function="Fn.lookup")
+                elif read is not None and type(read.ctx) is ast.Load and not (type(facts.holder.get(id(read))) is ast.Call and facts.holder[id(read)].func is read):
+                    node, edit = read, AttributeAsCall("Fn.lookup")
+                else:
+                    continue
+                key = around.slice.value if node is around else read.attr
+                if ctx.taken("Fn", load.scope, (schema.framework, "Fn")):
+                    continue
+                new = f'Fn.lookup({ctx.text(call)}, "{key}")'
+                ctx.fix(self.id, ctx.text(node), new, f"Fn.{attribute.attr}(...) is one token in Python: read its key {key!r} with Fn.lookup", Safety.SAFE,
+                        [(node, edit, Place(load.statement))], at=node)
 
     # -- ``s.split(sep)`` on a string attribute ---------------------------------------------------
     def _split(self, ctx: FileContext, read: Read) -> None:

@@ -114,6 +114,20 @@ class IndexAsAttribute:
 
 
 @dataclass(frozen=True)
+class AttributeAsCall:
+    """``x.password`` -> ``Fn.lookup(x, "password")``; ``x`` keeps its own edits."""
+
+    function: str
+
+    def apply(self, node: cst.CSTNode) -> cst.CSTNode:
+        if not isinstance(node, cst.Attribute):
+            raise PairingError(f"expected an attribute, found {type(node).__name__}")
+        key = cst.SimpleString(f'"{node.attr.value}"')
+        call = cst.Call(func=cst.parse_expression(self.function), args=[cst.Arg(node.value, comma=_COMMA), cst.Arg(key)])
+        return call.with_changes(lpar=node.lpar, rpar=node.rpar)
+
+
+@dataclass(frozen=True)
 class CallAsFunction:
     """``len(x)`` -> ``Fn.length_of(x)``; with ``receiver_last``, ``x.split(sep)`` ->
     ``Fn.split(sep, x)``.  The arguments keep their own edits."""
