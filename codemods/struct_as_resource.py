@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import ast
 import difflib
-import weakref
 from dataclasses import dataclass
 
 from cdktf_fix.engine.arguments import CallSite
@@ -328,10 +327,6 @@ class StructAsResource(ArgumentCodemod):
         "(the call still fails). Structs of the core framework (cdktf) are never touched."
     )
 
-    def __init__(self) -> None:
-        # per round: id(call) -> _DONE or the NoTarget it is reported with
-        self._rounds: weakref.WeakKeyDictionary[FileContext, dict[int, object]] = weakref.WeakKeyDictionary()
-
     def check_value(self, ctx: FileContext, site, node: ast.expr, scope: Scope) -> None:
         """Nothing of its own: the first value of a round is the earliest point to prepare."""
         self._prepared(ctx)
@@ -370,10 +365,10 @@ class StructAsResource(ArgumentCodemod):
         the first node this codemod is shown in a round, before the walk reads the calls that
         come after it: their values are then checked against the resource's fields, not the
         struct's, in the same round (a call read before that is converted all the same)."""
-        outcomes = self._rounds.get(ctx)
+        outcomes = ctx.memo.get(self.id)  # per round: id(call) -> _DONE or the NoTarget it is reported with
         if outcomes is not None:
             return outcomes
-        outcomes = self._rounds[ctx] = {}
+        outcomes = ctx.memo[self.id] = {}
         by_symbol: dict[int, tuple] = {}
         for call in ctx.facts.calls:
             func = call.node.func

@@ -33,12 +33,6 @@ _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
 
-def is_schema_module(module: str, schema) -> bool:
-    """A module of a package the target's schema describes (``imports.<p>``: bindings ``cdktf
-    get`` generates for provider ``p``, read as its prebuilt package)."""
-    return schema.is_schema_module(module)
-
-
 class Scope:
     """A module, function, lambda, class body or comprehension, and the names it binds."""
 
@@ -179,8 +173,8 @@ class FileFacts:
     calls: list[Call] = field(default_factory=list)
     annotation_strings: list[AnnotationString] = field(default_factory=list)
     attribute_of: dict[int, ast.Attribute] = field(default_factory=dict)  # id(value) -> the Attribute reading it
-    # id(expr) -> what holds it, for reading values: the Subscript indexing it, the Call of a
-    # method it is the callee of (``x.split``), ``len(expr)``, the f-string it is formatted
+    # id(expr) -> what holds it, for reading values: the Subscript indexing it, the Call it is
+    # the callee of (``x.split(...)``, ``Cls(...)``), ``len(expr)``, the f-string it is formatted
     # into, the ``for`` (or comprehension) iterating it
     holder: dict[int, ast.AST] = field(default_factory=dict)
     parents: dict[int, ast.stmt | None] = field(default_factory=dict)  # id(statement) -> enclosing statement
@@ -332,9 +326,8 @@ class _Walker:
             elif kind is ast.Call:
                 calls.append(Call(node, statement, scope))
                 func = node.func
-                if type(func) is ast.Attribute:
-                    holder[id(func)] = node
-                elif type(func) is ast.Name and func.id in _LIST_BUILTINS and node.args:
+                holder[id(func)] = node
+                if type(func) is ast.Name and func.id in _LIST_BUILTINS and node.args:
                     holder[id(node.args[0])] = node
             elif kind is ast.Subscript:
                 holder[id(node.value)] = node
@@ -464,7 +457,7 @@ class _Walker:
             if any(a.name == "*" for a in node.names):
                 facts.star_import = True
                 return
-            schema = not node.level and module is not None and is_schema_module(module, self.schema)
+            schema = not node.level and module is not None and self.schema.is_schema_module(module)
             if not schema and not node.level and module is not None and _FRAMEWORK_PACKAGE.match(module):
                 facts.foreign_imports.append((module, node))
             for alias in node.names:
@@ -476,7 +469,7 @@ class _Walker:
         for alias in node.names:
             local = alias.asname or alias.name.split(".")[0]
             self.bind(scope, local)
-            if is_schema_module(alias.name, self.schema):
+            if self.schema.is_schema_module(alias.name):
                 if self.schema.is_provider_side(alias.name):
                     facts.bindings.append(Binding(ordinal, alias.name, None, local, alias.asname is not None, node, scope, guard, shim))
             elif _FRAMEWORK_PACKAGE.match(alias.name):

@@ -43,7 +43,6 @@ class Settings:
 
     def __init__(self, request: Request, known_codemods: set[str]) -> None:
         self.request = request
-        self._schema = None
         self.known = known_codemods
         unknown = [c for c in (*request.select, *request.ignore) if c not in known_codemods]
         if unknown:

@@ -16,9 +16,8 @@ from __future__ import annotations
 import ast
 import textwrap
 from collections.abc import Iterator
-from pathlib import Path
 
-from cdktf_fix.schema.packages import FolderFiles, PackageFiles, distribution_of
+from cdktf_fix.schema.packages import PackageFiles, distribution_of
 
 # Aliases the generated code uses for other jsii packages, e.g. ``_cdktf_9a9027ec``.
 _FOREIGN_PREFIXES = {"_cdktf_": "cdktf", "_cdktn_": "cdktn", "_constructs_": "constructs"}
@@ -311,16 +310,6 @@ def _resolve_foreign(modules: dict[str, dict]) -> None:
         _retype_params(data["classes"], kind_of)
 
 
-def package_dir(distribution_top: str) -> Path | None:
-    """Find an installed top-level package directory without importing it."""
-    import importlib.util
-
-    spec = importlib.util.find_spec(distribution_top)
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(list(spec.submodule_search_locations)[0])
-
-
 class UnsupportedLayout(ValueError):
     """A package whose layout the builder cannot read (prebuilt providers before cdktf 0.13)."""
 
@@ -354,10 +343,6 @@ def build_part(files: PackageFiles, version: str) -> dict:
             )
     _resolve_foreign(modules)
     return {"format": FORMAT_VERSION, "distribution": distribution_of(package), "version": version, "modules": modules}
-
-
-def build_installed_part(folder: Path, version: str) -> dict:
-    return build_part(FolderFiles(folder), version)
 
 
 FORMAT_VERSION = 3

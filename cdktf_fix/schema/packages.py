@@ -42,7 +42,6 @@ FRAMEWORKS = {
     # cdktn 0.24 + provider 25.8.1 (AWS provider 6.69.1): the newest CDK Terrain releases
     "cdktn": Framework("cdktn", "cdktn-provider-", "0.24.0", "25.8.1"),
 }
-CORE_PACKAGES = ("cdktf", "cdktn", "constructs")
 
 
 def import_name(distribution: str) -> str:
@@ -72,13 +71,6 @@ def is_provider(distribution: str) -> bool:
 def is_schema_distribution(distribution: str) -> bool:
     """A distribution a target holds a version of: a framework core or a prebuilt provider."""
     return framework_of(distribution) is not None
-
-
-def provider_local_name(distribution: str) -> str:
-    """``cdktn-provider-aws`` -> ``aws`` (the ``imports.<p>`` name ``cdktf get`` would use)."""
-    name = canonicalize_name(distribution)
-    framework = FRAMEWORKS[framework_of(name)]
-    return name[len(framework.provider_prefix):].replace("-", "_")
 
 
 # -- where a package's files are ------------------------------------------------------------

@@ -37,6 +37,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from cdktf_fix.schema import store
+from cdktf_fix.schema.fetch import fetching_allowed
 from cdktf_fix.schema.model import SchemaIndex
 from cdktf_fix.schema.packages import (
     FRAMEWORKS,
@@ -378,12 +379,6 @@ def default_target(framework: str = "cdktf") -> Target:
     return Target(framework, ((spec.name, spec.default_version), (spec.aws, spec.default_aws)), ("default",))
 
 
-def fetch_enabled() -> bool:
-    from cdktf_fix.schema.fetch import fetching_allowed
-
-    return fetching_allowed()
-
-
 def clear_caches() -> None:
     """Forget what this process learnt of projects and schemas (tests, long-lived callers)."""
     project_facts.cache_clear()
@@ -401,7 +396,7 @@ class Targets:
 
     def __init__(self, explicit: tuple[str, ...] = (), offline: bool = False) -> None:
         self.explicit = parse_explicit(list(explicit), "--target") if explicit else {}
-        self.offline = offline or not fetch_enabled()
+        self.offline = offline or not fetching_allowed()
         self._decided: dict[tuple, Target] = {}
 
     def target_for(self, path: Path | None, configured: list[str] = (), config_path: Path | None = None, imported: frozenset[str] = frozenset(), fetch: bool = True) -> Target:
