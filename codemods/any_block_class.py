@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 from functools import lru_cache
 from importlib import resources
@@ -84,24 +85,21 @@ class AnyBlockClass(Codemod):
             field, path = spelled
             arguments = block_arguments(path[-1]) or []
             symbol = binding.origin.symbol
-            calls = [self._call(ctx, load) for load in symbol.loads]
-            if not calls or any(c is None for c in calls) or ctx.annotation_uses(symbol):
+            calls = [(_keyword_call(ctx, load), load.statement) for load in symbol.loads]
+            if not calls or any(c is None for c, _ in calls) or ctx.annotation_uses(symbol):
                 continue
-            unknown = sorted({k.arg for c in calls for k in c.node.keywords if k.arg not in arguments})
+            unknown = sorted({k.arg for c, _ in calls for k in c.keywords if k.arg not in arguments})
             if unknown:
                 continue
             where = " > ".join(path)
-            for call in calls:
+            for call, statement in calls:
                 ctx.fix(self.id, f"{binding.name}(...)", "{...}", f"{binding.name} does not exist: {field} is typed Any, so the {where} block is a dict with Terraform's keys", Safety.SAFE,
-                        [(call.node, CallAsDict(), Place(call.statement))], at=call.node)
+                        [(call, CallAsDict(), Place(statement))], at=call)
 
-    @staticmethod
-    def _call(ctx: FileContext, load):
-        """The call ``Name(kw=...)`` a use of the name is, or None for any other use."""
-        callees = ctx.memo.get("callees")
-        if callees is None:
-            callees = ctx.memo["callees"] = {id(c.node.func): c for c in ctx.facts.calls}
-        call = callees.get(id(load.node))
-        if call is not None and not call.node.args and all(k.arg for k in call.node.keywords):
-            return call
-        return None
+
+def _keyword_call(ctx: FileContext, load) -> ast.Call | None:
+    """The call ``Name(kw=...)`` a use of the name is, or None for any other use."""
+    call = ctx.facts.holder.get(id(load.node))
+    if type(call) is ast.Call and call.func is load.node and not call.args and all(k.arg for k in call.keywords):
+        return call
+    return None

@@ -9,7 +9,7 @@ from cdktf_fix.engine.context import FileContext
 from cdktf_fix.engine.facts import Scope
 from cdktf_fix.engine.result import Safety
 from cdktf_fix.engine.rewrite import ReplaceWithCode
-from cdktf_fix.engine.values import enclosing_class as _enclosing_class
+from cdktf_fix.engine.values import enclosing_class, self_attributes
 from codemods.base import ArgumentCodemod
 
 
@@ -80,10 +80,10 @@ def _visible(ctx: FileContext, provider, scope, statement: ast.stmt) -> bool:
     seen from there; ``self.x`` assigned once, read in the same class."""
     _, code, bound_at, _ = provider
     if code.startswith("self."):
+        home = enclosing_class(ctx.facts, bound_at)
+        stores, _ = self_attributes(ctx)
         attribute = code[len("self."):]
-        stores = [o for s in ctx.facts.symbols.values() if s.name == "self" for o in s.loads
-                  if (a := ctx.facts.attribute_of.get(id(o.node))) is not None and a.attr == attribute and type(a.ctx) is not ast.Load]
-        home = _enclosing_class(ctx.facts, bound_at)
-        return len(stores) == 1 and home is not None and _enclosing_class(ctx.facts, statement) is home and scope.kind == "function"
+        assigned = sum(len(found) for (_, name), found in stores.items() if name == attribute)  # in any class of the file
+        return assigned == 1 and home is not None and enclosing_class(ctx.facts, statement) is home and scope.kind == "function"
     symbol = ctx.facts.resolves_to(code, scope)
     return symbol is not None and symbol.binds == 1 and len(symbol.stores) == 1 and symbol.stores[0].statement is bound_at

@@ -76,26 +76,35 @@ def _constructed(ctx, statement: ast.stmt, target: ast.expr) -> ClassInfo | None
     return info if info is not None and info.kind in CONSTRUCT_KINDS else None
 
 
-def _self_roots(ctx):
-    """``self.x`` read in the methods of a class that assigns ``self.x`` once, a new instance."""
+def self_attributes(ctx):
+    """``self.x`` in the methods of each class: (stores, loads). ``stores`` maps (id(class),
+    attribute) to every (statement, Attribute) that assigns it; ``loads`` lists every read as
+    (class, Attribute, occurrence of ``self``).  Memoized per round."""
+    found = ctx.memo.get("self")
+    if found is not None:
+        return found
     facts = ctx.facts
-    symbols = [s for s in facts.symbols.values() if s.name == "self" and s.scope.kind == "function"]
-    if not symbols:
-        return
     stores: dict[tuple[int, str], list] = {}
     loads = []
-    for symbol in symbols:
+    for symbol in facts.symbols.values():
+        if symbol.name != "self" or symbol.scope.kind != "function":
+            continue
         for occurrence in symbol.loads:
             attribute = facts.attribute_of.get(id(occurrence.node))
-            if attribute is None:
-                continue
-            owner = enclosing_class(facts, occurrence.statement)
+            owner = enclosing_class(facts, occurrence.statement) if attribute is not None else None
             if owner is None:
                 continue
             if type(attribute.ctx) is ast.Load:
                 loads.append((owner, attribute, occurrence))
             else:
                 stores.setdefault((id(owner), attribute.attr), []).append((occurrence.statement, attribute))
+    found = ctx.memo["self"] = (stores, loads)
+    return found
+
+
+def _self_roots(ctx):
+    """``self.x`` read in the methods of a class that assigns ``self.x`` once, a new instance."""
+    stores, loads = self_attributes(ctx)
     types = {}
     for key, assigned in stores.items():
         if len(assigned) == 1:
