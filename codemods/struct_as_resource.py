@@ -295,6 +295,7 @@ def _separator(comma):
 # -- the codemod -----------------------------------------------------------------------------------
 
 _DONE = "done"  # a call converted (or proposed) this round
+_PER_CALL = "per call"  # the name stays (it has other uses): each call gets the resource's name
 
 
 class StructAsResource(ArgumentCodemod):
@@ -322,8 +323,9 @@ class StructAsResource(ArgumentCodemod):
         "name: type='ingress') or when several resources fit and the one named like the struct "
         "is picked. Otherwise a finding: no resource fits, several do, a resource field named "
         "after the block would be left to its default (NetworkAclRule's egress), the resource's "
-        "name is bound to something else here, or the imported name is also used as a block "
-        "(renaming it would break that use). A fix offered but not applied keeps the finding "
+        "name is bound to something else here. An imported name that is also used otherwise (as "
+        "the block it is) keeps its import; each call like a resource gets the resource's name "
+        "and its import. A fix offered but not applied keeps the finding "
         "(the call still fails). Structs of the core framework (cdktf) are never touched."
     )
 
@@ -337,7 +339,7 @@ class StructAsResource(ArgumentCodemod):
         if not _struct_call(ctx, info, node):
             return
         found = outcomes.get(id(node))
-        if found is None and type(node.func) is not ast.Name:
+        if found is _PER_CALL or (found is None and type(node.func) is not ast.Name):
             found = self._target(ctx, info, node)
             if isinstance(found, Target):
                 found = self._replace_callee(ctx, info, node, scope, found)
@@ -399,9 +401,8 @@ class StructAsResource(ArgumentCodemod):
         target = fitting[0]
         suggestion = (_short(target.module, target.name),)
         if len(fitting) < len(targets) or any((t.module, t.name) != (target.module, target.name) for t in fitting):
-            # the import cannot be renamed for some calls only: each is reported with what it would be
-            other = NoTarget(f"it would be {target.name}, but not every call of {symbol.name} becomes {target.name}, so its import is not renamed", suggestion)
-            return {id(call.node): t if isinstance(t, NoTarget) else other for call, t in zip(calls, targets)}
+            # the import cannot be renamed for some calls only: each call that fits gets its resource's name
+            return {id(call.node): t if isinstance(t, NoTarget) else _PER_CALL for call, t in zip(calls, targets)}
         bindings = ctx.imports.of_symbol(symbol)
         binding = bindings[0] if len(bindings) == 1 else None
         if binding is None or binding.origin is None or binding.name is None or binding.origin.guard is not None or not symbol.only_imports:
@@ -409,9 +410,7 @@ class StructAsResource(ArgumentCodemod):
         if binding.changed:
             return each(None)  # another codemod moves it this round
         if len(symbol.loads) != len(calls) or ctx.annotation_uses(symbol):
-            callees = {id(c.node.func) for c in ctx.facts.calls}
-            used = "as a block" if all(id(o.node) in callees for o in symbol.loads) and not ctx.annotation_uses(symbol) else "otherwise"
-            return each(NoTarget(f"it would be {target.name}, but {symbol.name} is also used {used} here, so its import is not renamed", suggestion))
+            return each(_PER_CALL)  # also used as a block (or otherwise): the import stays
         if not binding.origin.aliased:
             scopes = {symbol.scope, *(o.scope for o in symbol.loads)}
             if any(ctx.taken(target.name, s, (target.module, target.name)) for s in scopes):

@@ -9,7 +9,8 @@ from cdktf_fix.engine.arguments import Site
 from cdktf_fix.engine.context import FileContext
 from cdktf_fix.engine.facts import Scope
 from cdktf_fix.engine.result import Safety
-from cdktf_fix.schema.model import struct_of
+from cdktf_fix.engine.rewrite import WrapInCall
+from cdktf_fix.schema.model import shape_of, struct_of
 from codemods.base import ArgumentCodemod
 
 
@@ -36,7 +37,10 @@ class StructClass(ArgumentCodemod):
     )
     safety = (
         "Safe when every keyword of the call is a field of the declared struct: the field names "
-        "the one class, and the values stay. Otherwise a finding."
+        "the one class, and the values stay. Safe too when the call is the struct of exactly one "
+        "field of the declared struct, and that struct requires nothing else (a block one level "
+        "too deep: destination_config=...DestinationConfigOnSuccess(...)): it is wrapped in the declared struct under that "
+        "field, in a list where the field is a list of blocks. Otherwise a finding."
     )
 
     def check_value(self, ctx: FileContext, site: Site, node: ast.expr, scope: Scope) -> None:
@@ -54,6 +58,8 @@ class StructClass(ArgumentCodemod):
             return
         fields = {p.name for p in expected.params}
         extra = [k.arg for k in node.keywords if k.arg not in fields]
+        if called.kind == "struct" and self._wrap(ctx, site, node, scope, called, expected):
+            return
         if extra:
             ctx.finding(self.id, f"{site.where} takes {expected.name}, not {called.name}; {', '.join(extra)} are not fields of {expected.name}", [expected.qualified])
             return
@@ -67,3 +73,22 @@ class StructClass(ArgumentCodemod):
             while type(root) is ast.Attribute:
                 root = root.value
             ctx.forget_use(ctx.facts.symbol_of_name(root))
+
+    def _wrap(self, ctx: FileContext, site: Site, node: ast.Call, scope: Scope, called, expected) -> bool:
+        """``called`` is the struct of exactly one field of ``expected``: the call becomes that
+        field of an ``expected`` call.  True when that is the fix (recorded or not applicable)."""
+        holders = [p for p in expected.params if struct_of(p.type) == called.qualified]
+        if len(holders) != 1 or shape_of(holders[0].type) is None:
+            return False
+        field = holders[0]
+        if any(p.required and p is not field for p in expected.params):
+            return False  # the outer block would miss a value only the author can give
+        callee = ctx.class_reference(expected.qualified, scope)
+        if callee is None:
+            return False
+        in_list = shape_of(field.type) == "list"
+        new = f"{callee}({field.name}={'[' if in_list else ''}{called.name}(...){']' if in_list else ''})"
+        message = f"{site.where} takes {expected.name}; {called.name} is its {field.name} block"
+        if ctx.fix(self.id, f"{called.name}(...)", new, message, Safety.SAFE, [(node, WrapInCall(callee, field.name, in_list))]):
+            ctx.import_class(expected.qualified, scope)
+        return True

@@ -8,7 +8,7 @@ import ast
 
 import pytest
 
-from cdktf_fix.engine.result import Status
+from cdktf_fix.engine.result import Safety, Status
 
 CODEMOD = "struct-as-resource"
 HEAD = (
@@ -206,14 +206,35 @@ def test_a_block_field_left_to_its_default_is_no_fix(repair):
 
 
 @pytest.mark.parametrize("unsafe", [False, True])
-def test_a_struct_also_used_as_a_block_keeps_its_import(repair, unsafe):
+def test_a_struct_also_used_as_a_block_keeps_its_import_and_the_call_gets_the_resource(repair, unsafe):
     source = _stack(
         "from cdktf_cdktf_provider_aws.security_group import SecurityGroup, SecurityGroupIngress\n",
         'web = SecurityGroup(self, "web", name="web", ingress=[SecurityGroupIngress(from_port=80, to_port=80, protocol="tcp")])',
         'SecurityGroupIngress(self, "web-https", type="ingress", ' + INGRESS_KEYWORDS + ")",
     )
-    finding = _unchanged_with_finding(repair, source, "SecurityGroupIngress is also used as a block here, so its import is not renamed", unsafe_fixes=unsafe)
-    assert finding.suggestions == ["security_group_rule.SecurityGroupRule"]
+    result = _repaired(repair, source, unsafe_fixes=unsafe)
+    out = result.new_source
+    assert ("cdktf_cdktf_provider_aws.security_group", "SecurityGroupIngress", None) in _imports(out)
+    assert ("cdktf_cdktf_provider_aws.security_group_rule", "SecurityGroupRule", None) in _imports(out)
+    assert "ingress=[SecurityGroupIngress(from_port=80" in out
+    assert 'SecurityGroupRule(self, "web-https", type="ingress", ' in out
+    assert [f.safety for f in _mine(result, applied=True)] == [Safety.SAFE]
+    assert not _findings(result)
+
+
+def test_a_struct_also_used_as_a_block_without_its_type_is_an_unsafe_fix(repair):
+    source = _stack(
+        "from cdktf_cdktf_provider_aws.security_group import SecurityGroup, SecurityGroupIngress\n",
+        'web = SecurityGroup(self, "web", name="web", ingress=[SecurityGroupIngress(from_port=80, to_port=80, protocol="tcp")])',
+        'SecurityGroupIngress(self, "web-https", ' + INGRESS_KEYWORDS + ")",
+    )
+    result = _repaired(repair, source)
+    assert result.new_source == source
+    assert [(f.safety, f.applied) for f in _mine(result)] == [(Safety.UNSAFE, False)] * len(_mine(result)) and _mine(result)
+    assert len(_findings(result)) == 1 and "an unsafe fix" in _findings(result)[0].message
+    out = _repaired(repair, source, unsafe_fixes=True).new_source
+    assert ("cdktf_cdktf_provider_aws.security_group", "SecurityGroupIngress", None) in _imports(out)
+    assert 'SecurityGroupRule(self, "web-https", type="ingress", ' in out
 
 
 @pytest.mark.parametrize("unsafe", [False, True])
@@ -239,13 +260,15 @@ def test_a_resource_imported_already_is_not_imported_twice(repair):
     assert "SecurityGroupIngress" not in out
 
 
-def test_calls_that_do_not_all_fit_leave_the_import(repair):
+def test_calls_that_do_not_all_fit_keep_the_import_and_the_fitting_ones_are_fixed(repair):
     source = INGRESS + '        SecurityGroupIngress(self, "bad", security_group_id=web.id, security_groups=[web.id])\n'
     result = _repaired(repair, source, unsafe_fixes=True)
-    assert result.new_source == source
-    messages = sorted(f.message for f in _findings(result))
-    assert len(messages) == 2
-    assert "not every call of SecurityGroupIngress becomes SecurityGroupRule" in messages[0] + messages[1]
+    out = result.new_source
+    assert ("cdktf_cdktf_provider_aws.security_group", "SecurityGroupIngress", None) in _imports(out)
+    assert ("cdktf_cdktf_provider_aws.security_group_rule", "SecurityGroupRule", None) in _imports(out)
+    assert 'SecurityGroupIngress(self, "bad", security_group_id=web.id' in out
+    assert out.count("SecurityGroupRule(self, ") == 1
+    assert len(_findings(result)) == 1
 
 
 def test_a_suppressed_call_is_left_alone(repair):

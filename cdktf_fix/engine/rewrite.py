@@ -531,3 +531,20 @@ class ReplaceWithCode:
 
     def apply(self, node: cst.CSTNode) -> cst.CSTNode:
         return cst.parse_expression(self.code).with_changes(lpar=node.lpar, rpar=node.rpar)
+
+
+@dataclass(frozen=True)
+class WrapInCall:
+    """``x`` -> ``callee(keyword=x)``, or ``callee(keyword=[x])``; ``x`` kept as it is
+    (a block of a nested level passed where its parent block belongs)."""
+
+    callee: str
+    keyword: str
+    in_list: bool
+
+    def apply(self, node: cst.CSTNode) -> cst.CSTNode:
+        inner = node.with_changes(lpar=[], rpar=[])
+        value = cst.List([cst.Element(inner)]) if self.in_list else inner
+        no_space = cst.SimpleWhitespace("")
+        argument = cst.Arg(value=value, keyword=cst.Name(self.keyword), equal=cst.AssignEqual(whitespace_before=no_space, whitespace_after=no_space))
+        return cst.Call(func=cst.parse_expression(self.callee), args=[argument], lpar=node.lpar, rpar=node.rpar)
