@@ -12,6 +12,7 @@ from cdktf_fix.engine.arguments import CallSite, Match, match_field, value_fits
 from cdktf_fix.engine.context import FileContext
 from cdktf_fix.engine.facts import Scope
 from cdktf_fix.engine.result import Safety
+from cdktf_fix.schema.model import shape_of, struct_of
 from codemods.base import ArgumentCodemod
 
 
@@ -56,6 +57,53 @@ class RenameKeywords:
         return node.with_changes(args=args)
 
 
+@dataclass(frozen=True)
+class NestKeywords:
+    """``block_field=v`` keywords folded into the block they flatten: ``block={"field": v}``, at
+    the place of the first one; the values are kept as written.  ((block, ((old, field), ...)), ...)"""
+
+    blocks: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
+
+    def apply(self, node):
+        import libcst as cst
+
+        first = {pairs[0][0]: (block, pairs) for block, pairs in self.blocks}
+        folded = {old for _, pairs in self.blocks for old, _ in pairs}
+        values = {arg.keyword.value: arg.value for arg in node.args if arg.keyword is not None}
+        args = []
+        for arg in node.args:
+            name = arg.keyword.value if arg.keyword is not None else None
+            if name in first:
+                block, pairs = first[name]
+                elements = [cst.DictElement(cst.SimpleString(f'"{field}"'), values[old]) for old, field in pairs]
+                arg = arg.with_changes(keyword=cst.Name(block), value=cst.Dict(elements))
+            elif name in folded:
+                continue
+            args.append(arg)
+        last = node.args[-1]
+        if args and args[-1] is not last and not isinstance(last.comma, cst.MaybeSentinel):
+            args[-1] = args[-1].with_changes(comma=last.comma)  # the call keeps its trailing comma (or none)
+        elif args and args[-1] is not last:
+            args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return node.with_changes(args=args)
+
+
+def flattened_block(schema, info, written: str, value: ast.expr) -> tuple[str, str] | None:
+    """``(block, field)`` when ``written`` spells a field of a single block of ``info`` behind
+    that block's name (``delete_marker_replication_status``: the ``status`` of the
+    ``delete_marker_replication`` block, the way an older provider major or CloudFormation
+    flattened it), the value fits that field, and no other split of the name does."""
+    found = []
+    for param in info.params:
+        if not written.startswith(param.name + "_") or shape_of(param.type) not in ("single", "either"):
+            continue
+        struct = schema.class_by_qualified(struct_of(param.type))
+        field = struct.param(written[len(param.name) + 1:]) if struct is not None else None
+        if field is not None and value_fits(value, field.type):
+            found.append((param.name, field.name))
+    return found[0] if len(found) == 1 else None
+
+
 class KwargName(ArgumentCodemod):
     id = "kwarg-name"
     summary = "A keyword the called resource, data source, provider, struct or cdktf class does not accept"
@@ -70,7 +118,10 @@ class KwargName(ArgumentCodemod):
         "Safe when the schema leaves one candidate: the snake_case spelling of a camelCase or "
         "PascalCase keyword, or the one close field name not already passed. Renames the schema "
         "cannot infer come from cdktf_fix/data/keyword_renames.json, each with its own safety. "
-        "Several close names: unsafe (the closest is picked). None: a finding."
+        "Several close names: unsafe (the closest is picked). A keyword that spells a block and "
+        "one of its fields (delete_marker_replication_status) becomes that block holding the "
+        "value (delete_marker_replication={\"status\": ...}): safe when the block is single, "
+        "not passed already, and no other split of the name names a field. None: a finding."
     )
 
     def check_call(self, ctx: FileContext, call: CallSite, node: ast.Call, scope: Scope) -> None:
@@ -90,6 +141,7 @@ class KwargName(ArgumentCodemod):
                 renames.append(found)
                 taken.add(found[0][1])
         if not renames:
+            self._nest(ctx, info, node, taken)
             return
         edit = RenameKeywords(tuple(rename for rename, _ in renames))
         applied = [args for args in (fix for _, fix in renames)]
@@ -97,6 +149,27 @@ class KwargName(ArgumentCodemod):
         if ctx.fix(self.id, *applied[0], [(node, edit)]):
             for args in applied[1:]:
                 ctx.fix(self.id, *args)
+
+    def _nest(self, ctx: FileContext, info, node: ast.Call, taken: set[str]) -> None:
+        """Keywords that flatten a block (``delete_marker_replication_status=``) folded into it,
+        once the other keywords are right (a call is edited by one fix a round)."""
+        blocks: dict[str, list[tuple[str, str]]] = {}
+        for keyword in node.keywords:
+            if keyword.arg is None or info.param(keyword.arg) is not None or keyword.arg in info.positional:
+                continue
+            found = flattened_block(ctx.schema, info, keyword.arg, keyword.value)
+            if found is not None and found[0] not in taken:
+                blocks.setdefault(found[0], []).append((keyword.arg, found[1]))
+        if not blocks:
+            return
+        edit = NestKeywords(tuple((block, tuple(pairs)) for block, pairs in blocks.items()))
+        for block, pairs in blocks.items():
+            old = ", ".join(f"{written}=" for written, _ in pairs)
+            new = f"{block}={{" + ", ".join(f'"{field}": ...' for _, field in pairs) + "}"
+            message = f"{info.name} has no keyword {pairs[0][0]} in {ctx.schema.label_of(info.module)}: it is the {pairs[0][1]} of its {block} block"
+            if not ctx.fix(self.id, old, new, message, Safety.SAFE, [(node, edit)] if edit is not None else ()):
+                return
+            edit = None  # one edit folds every block; each block is its own fix
 
     def _rename(self, ctx: FileContext, info, keyword: ast.keyword, taken: frozenset[str]):
         """((old, new, value code or None), fix arguments) for a rename that applies, else None
@@ -116,6 +189,9 @@ class KwargName(ArgumentCodemod):
         if match.how == "ambiguous":
             reason = f"the closest of {', '.join(match.candidates)}"
             return self._applied(ctx, info, keyword, match.candidates[0], None, Safety.UNSAFE, reason)
+        nested = flattened_block(ctx.schema, info, written, keyword.value)
+        if nested is not None and nested[0] not in taken:
+            return None  # folded into its block by _nest
         names = [p.name for p in info.params]
         ctx.finding(self.id, f"{info.name} has no keyword '{written}' in {ctx.schema.label_of(info.module)} and no field close to it", list(match.candidates) or names)
         return None

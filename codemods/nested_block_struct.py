@@ -98,7 +98,11 @@ class NestedBlockStruct(ArgumentCodemod):
         "comprehension is checked as an element of a literal list is, and its struct's name must "
         "mean that struct inside the comprehension too (a for variable of that name leaves the "
         "dict, with a finding). A key that is close to several fields is an unsafe pick; a key "
-        "that matches no field leaves the dict as it is, with a finding."
+        "that matches no field leaves the dict as it is, with a finding, except where every key is a "
+        "field of the caller one level up named with the block's first word (EcsService "
+        "deployment_configuration={\"maximum_percent\": 200} is deployment_maximum_percent=200): "
+        "safe when each key has exactly that one field, not passed already, and the dict is "
+        "written in the call."
     )
 
     def _conversion(self, ctx: FileContext, site: Site, node: ast.expr) -> _Conversion | None:
@@ -141,6 +145,8 @@ class NestedBlockStruct(ArgumentCodemod):
             return
         info = conversion.info
         if conversion.unknown:
+            if self._hoist(ctx, site, node, conversion):
+                return
             # keys that belong one level up: ``deployment_configuration={"maximum_percent": ...}``
             # is ``EcsService(deployment_maximum_percent=...)``
             upper = [f"{site.owner.name}({p.name}=...)" for p in site.owner.params for key in conversion.unknown if p.name.endswith("_" + key)]
@@ -169,6 +175,56 @@ class NestedBlockStruct(ArgumentCodemod):
             conversion.safety, [(node, DictToCall(callee, tuple(fields)))],
         ):
             ctx.import_class(info.qualified, scope)
+
+
+    def _hoist(self, ctx: FileContext, site: Site, node: ast.Dict, conversion: _Conversion) -> bool:
+        """Every key of a block given as a keyword is a field of the caller one level up, named
+        with the block's first word (``EcsService(deployment_configuration={"maximum_percent":
+        200})`` is ``EcsService(deployment_maximum_percent=200)``, CloudFormation's
+        DeploymentConfiguration flattened by Terraform): the keyword becomes those fields."""
+        call = next((c.node for c in ctx.facts.calls if any(k.value is node for k in c.node.keywords)), None)
+        if call is None or site.variable or any(k.arg is None for k in call.keywords):
+            return False
+        passed = {k.arg for k in call.keywords}
+        prefix = site.field.split("_")[0] + "_"
+        fields = []
+        for key, value in zip(conversion.keys, node.values):
+            upper = [p for p in site.owner.params if p.name == prefix + key or (p.name.startswith(prefix) and p.name.endswith("_" + key))]
+            if len(upper) != 1 or upper[0].name in passed or upper[0].name in fields or not value_fits(value, upper[0].type):
+                return False
+            fields.append(upper[0].name)
+        old = f"{site.field}={_summary(conversion.keys)}"
+        new = ", ".join(f"{f}=..." for f in fields)
+        message = f"{site.where}: {', '.join(conversion.keys)} are not fields of {conversion.info.name}; {site.owner.name} has them one level up"
+        ctx.fix(self.id, old, new, message, Safety.SAFE, [(call, HoistKeys(site.field, tuple(fields)))], at=node)
+        return True
+
+
+@dataclass(frozen=True)
+class HoistKeys:
+    """``block={"a": 1, "b": 2}`` in a call -> ``x_a=1, x_b=2`` (``fields``), each value as written,
+    each new keyword laid out like the one it replaces."""
+
+    keyword: str
+    fields: tuple[str, ...]
+
+    def apply(self, node):
+        import libcst as cst
+
+        args = []
+        for arg in node.args:
+            if arg.keyword is None or arg.keyword.value != self.keyword:
+                args.append(arg)
+                continue
+            if not isinstance(arg.value, cst.Dict) or len(arg.value.elements) != len(self.fields):
+                from cdktf_fix.engine.rewrite import PairingError
+
+                raise PairingError("expected the block's dict")
+            comma = arg.comma if not isinstance(arg.comma, cst.MaybeSentinel) else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+            for number, (field, element) in enumerate(zip(self.fields, arg.value.elements)):
+                last = number == len(self.fields) - 1
+                args.append(arg.with_changes(keyword=cst.Name(field), value=element.value, comma=arg.comma if last else comma))
+        return node.with_changes(args=args)
 
 
 def _summary(keys: list[str]) -> str:

@@ -11,30 +11,34 @@ from cdktf_fix.engine.context import FileContext, Place
 from cdktf_fix.engine.facts import Scope
 from cdktf_fix.engine.result import Safety
 from cdktf_fix.engine.rewrite import SetAttribute
+from cdktf_fix.engine.values import bound_value
 from codemods.base import ArgumentCodemod
 
 # the last path component names a file: ``processor.zip``, ``handler.py``, ``layer.tar.gz``
 _FILE_NAME = re.compile(r"[^/\\]*\.[A-Za-z][A-Za-z0-9]{0,4}$")
 
 
-def _last_text(node: ast.expr) -> str | None:
+def _last_text(ctx: FileContext, node: ast.expr, depth: int = 0) -> str | None:
     """The last string piece of a path expression: a literal, ``os.path.join(..., "x.zip")``,
-    ``Path(...) / "x.zip"``, or an f-string's last text."""
+    ``Path(...) / "x.zip"``, an f-string's last text, or a name bound once to one of these."""
     kind = type(node)
+    if kind is ast.Name:
+        value = bound_value(ctx, node) if depth < 4 else None
+        return _last_text(ctx, value, depth + 1) if value is not None else None
     if kind is ast.Constant:
         return node.value if isinstance(node.value, str) else None
     if kind is ast.JoinedStr:
         last = node.values[-1] if node.values else None
         return last.value if type(last) is ast.Constant and isinstance(last.value, str) else None
     if kind is ast.Call and node.args:
-        return _last_text(node.args[-1])
+        return _last_text(ctx, node.args[-1], depth)
     if kind is ast.BinOp and type(node.op) in (ast.Div, ast.Add):
-        return _last_text(node.right)
+        return _last_text(ctx, node.right, depth)
     return None
 
 
-def names_a_file(path: ast.expr) -> bool:
-    text = _last_text(path)
+def names_a_file(ctx: FileContext, path: ast.expr) -> bool:
+    text = _last_text(ctx, path)
     return text is not None and _FILE_NAME.search(text) is not None
 
 
@@ -80,7 +84,7 @@ class TerraformAsset(ArgumentCodemod):
         """The ``AssetType.ARCHIVE`` value of ``type=`` when the path names a file."""
         kind = _argument(node, "type", 3)
         path = _argument(node, "path", 2)
-        if kind is None or path is None or not names_a_file(path):
+        if kind is None or path is None or not names_a_file(ctx, path):
             return None
         if not (type(kind) is ast.Attribute and kind.attr == "ARCHIVE"):
             return None

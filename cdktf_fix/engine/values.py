@@ -62,6 +62,22 @@ def _roots(ctx):
     yield from _self_roots(ctx)
 
 
+def bound_value(ctx, name: ast.expr) -> ast.expr | None:
+    """The value a name holds where it is read, when a plain assignment binds it once
+    (``zip_path = os.path.join(tmp, "f.zip")`` then ``path=zip_path``)."""
+    if type(name) is not ast.Name:
+        return None
+    symbol = ctx.facts.symbol_of_name(name)
+    if symbol is None or symbol.imports or symbol.binds != 1 or len(symbol.stores) != 1:
+        return None
+    statement, target = symbol.stores[0].statement, symbol.stores[0].node
+    if type(statement) is ast.Assign and len(statement.targets) == 1 and statement.targets[0] is target:
+        return statement.value
+    if type(statement) is ast.AnnAssign and statement.target is target:
+        return statement.value
+    return None
+
+
 def _constructed(ctx, statement: ast.stmt, target: ast.expr) -> ClassInfo | None:
     """The construct class ``statement`` assigns a new instance of to ``target``, if it does."""
     if type(statement) is ast.Assign and len(statement.targets) == 1 and statement.targets[0] is target:
