@@ -58,7 +58,7 @@ class StructClass(ArgumentCodemod):
             return
         fields = {p.name for p in expected.params}
         extra = [k.arg for k in node.keywords if k.arg not in fields]
-        if called.kind == "struct" and self._wrap(ctx, site, node, scope, called, expected):
+        if extra and called.kind == "struct" and self._wrap(ctx, site, node, scope, called, expected):
             return
         if extra:
             ctx.finding(self.id, f"{site.where} takes {expected.name}, not {called.name}; {', '.join(extra)} are not fields of {expected.name}", [expected.qualified])
@@ -77,6 +77,8 @@ class StructClass(ArgumentCodemod):
     def _wrap(self, ctx: FileContext, site: Site, node: ast.Call, scope: Scope, called, expected) -> bool:
         """``called`` is the struct of exactly one field of ``expected``: the call becomes that
         field of an ``expected`` call.  True when that is the fix (recorded or not applicable)."""
+        if any(called.param(k.arg) is None for k in node.keywords):
+            return False  # not a call of ``called`` either
         holders = [p for p in expected.params if struct_of(p.type) == called.qualified]
         if len(holders) != 1 or shape_of(holders[0].type) is None:
             return False
