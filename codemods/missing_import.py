@@ -1,6 +1,8 @@
-"""missing-import: provider or cdktf names used but never imported."""
+"""missing-import: provider, cdktf or standard-library names used but never imported."""
 
 from __future__ import annotations
+
+import sys
 
 from cdktf_fix.engine.context import FileContext
 from cdktf_fix.engine.facts import Symbol
@@ -11,23 +13,30 @@ from codemods.base import Codemod
 
 class MissingImport(Codemod):
     id = "missing-import"
-    summary = "Provider or cdktf name used but never imported"
+    summary = "Provider, cdktf or standard-library name used but never imported"
     why = (
         "A name such as `DataAwsAvailabilityZones`, `TerraformOutput` or `Fn` is used where "
         "nothing binds it, and the stack fails with NameError. The fix adds the import from the "
-        "one module that defines it (cdktf and constructs first, then the provider)."
+        "one module that defines it (cdktf and constructs first, then the provider). A "
+        "standard-library module read as json.dumps(...) with no import gets `import json`."
     )
     safety = (
         "Safe when exactly one module defines the name (or, for a provider class used as a "
         "construct or struct, one class of that kind shares its spelling). Names defined "
-        "nowhere, or in several modules, are findings. Nothing is added to a file with a "
-        "star import."
+        "nowhere, or in several modules, are findings. A standard-library module (sys."
+        "stdlib_module_names) is safe when every use of the name reads an attribute of it. "
+        "Nothing is added to a file with a star import."
     )
 
     def check(self, ctx: FileContext) -> None:
         facts, schema = ctx.facts, ctx.schema
         for name in facts.undefined():
-            if not name[:1].isupper() or any(b.local == name for b in ctx.imports.added()):
+            if any(b.local == name for b in ctx.imports.added()):
+                continue
+            if name in sys.stdlib_module_names and not name.startswith("_"):
+                self._standard_module(ctx, name)
+                continue
+            if not name[:1].isupper():
                 continue
             symbol = facts.symbols[(facts.module, name)]
             first = min(symbol.loads, key=lambda o: (o.node.lineno, o.node.col_offset)).node
@@ -49,3 +58,15 @@ class MissingImport(Codemod):
         message = f"{symbol.name} is used but never imported; it is {module}.{real}"
         if ctx.fix(self.id, symbol.name, f"from {module} import {real}", message, safety, edits, at=at):
             ctx.imports.add(module, real, ctx.facts.module)
+
+    def _standard_module(self, ctx: FileContext, name: str) -> None:
+        """``json.dumps(...)`` with no ``import json``: a standard-library module read only as
+        ``module.attribute`` gets its import."""
+        facts = ctx.facts
+        symbol = facts.symbols[(facts.module, name)]
+        if not all(facts.attribute_of.get(id(o.node)) is not None for o in symbol.loads):
+            return
+        first = min(symbol.loads, key=lambda o: (o.node.lineno, o.node.col_offset)).node
+        message = f"{name} is used but never imported; it is the standard library's {name}"
+        if ctx.fix(self.id, name, f"import {name}", message, Safety.SAFE, at=first):
+            ctx.imports.add(name, None, facts.module)

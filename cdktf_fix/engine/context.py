@@ -65,8 +65,9 @@ class ImportState:
     def added(self) -> list[ImportBinding]:
         return [b for b in self.bindings if b.origin is None and not b.removed]
 
-    def add(self, module: str, name: str, scope: Scope, anchor: int | None = None, local: str | None = None) -> ImportBinding:
-        local = local or name
+    def add(self, module: str, name: str | None, scope: Scope, anchor: int | None = None, local: str | None = None) -> ImportBinding:
+        """``from module import name`` (as ``local``); ``import module`` when ``name`` is None."""
+        local = local or name or module
         for binding in self.added():
             if (binding.module, binding.name, binding.local) == (module, name, local):
                 return binding

@@ -115,9 +115,12 @@ class _Plan:
         self.appends: dict[int, list[cst.ImportAlias]] = defaultdict(list)
         self.new_after: dict[int, dict[str, list[cst.ImportAlias]]] = defaultdict(dict)
         self.unanchored: dict[str, list[cst.ImportAlias]] = {}
+        self.plain: list[str] = []  # ``import module`` statements to add
         seen = {(id(b.scope), b.module, b.name, b.local) for b in bindings if b.origin is not None and not b.removed and not b.changed}
         written: dict[tuple[int, str], int] = {}  # (scope, module) -> the first new statement for it
         for b in bindings:
+            if b.origin is None and b.name is None and not b.removed and b.module not in self.plain:
+                self.plain.append(b.module)  # an added ``import module``
             if b.removed or not b.changed or b.name is None:
                 continue
             if b.origin is not None and b.module == b.origin.module:
@@ -294,10 +297,11 @@ def plan_imports(tree: cst.Module, bindings: list[ImportBinding]) -> cst.Module:
     line_length = file_line_length(tree)
     if plan.changed_statements:
         tree = tree.visit(_Planner(plan, line_length))
-    if plan.unanchored:
+    if plan.unanchored or plan.plain:
         body = list(tree.body)
         index = _insertion_index(body)
-        new_lines = [new_import(module, aliases, line_length) for module, aliases in plan.unanchored.items()]
+        new_lines = [cst.SimpleStatementLine(body=[cst.Import(names=[cst.ImportAlias(name=_dotted(module))])]) for module in plan.plain]
+        new_lines += [new_import(module, aliases, line_length) for module, aliases in plan.unanchored.items()]
         if index == 0 and body:
             # nothing above: keep the file's leading comments first
             new_lines[0] = new_lines[0].with_changes(leading_lines=body[0].leading_lines)
