@@ -31,6 +31,7 @@ from cdktf_fix.verify import (
     verify_units,
     write_files,
 )
+from cdktf_fix.verify.responses import markdown_assets, markdown_files_and_lines
 
 STACK = '''from cdktf import App, TerraformStack
 from cdktf_cdktf_provider_aws.provider import AwsProvider
@@ -46,8 +47,8 @@ class {cls}(TerraformStack):
 ENTRY = '\napp = App()\n{cls}(app, "{stack}")\napp.synth()\n'
 
 
-def fence(code: str) -> str:
-    return f"```python\n{code}```\n"
+def fence(code: str, language: str = "python") -> str:
+    return f"```{language}\n{code}```\n"
 
 
 # -- discovery ---------------------------------------------------------------------------
@@ -146,6 +147,134 @@ def test_imported_module_is_also_placed_where_it_is_imported_from():
     files = {"tap.py": "from lib.tap_stack import TapStack\nimport json.decoder\n", "tap_stack.py": "class TapStack: ...\n"}
     placed = place_imported_modules(files)
     assert placed["lib/tap_stack.py"] == files["tap_stack.py"] and "json/decoder.py" not in placed
+
+
+# -- markdown materialization: the other files a response names (assets) ----------------
+
+HANDLER_JS = "exports.handler = async () => ({ statusCode: 200 });\n"
+PACKAGE_JSON = '{\n  "name": "handler",\n  "version": "1.0.0"\n}\n'
+
+
+def test_named_blocks_of_other_languages_are_written_at_their_path(tmp_path):
+    text = "\n".join([
+        "# Serverless stack", "",
+        "## File: lib/tap_stack.py", fence("from cdktf import App\napp = App()\napp.synth()\n"),
+        "## File: lib/lambda/index.js", "", fence(HANDLER_JS, "javascript"),
+        "## File: lib/lambda/package.json", fence(PACKAGE_JSON, "json"),
+        "**config/app.yaml**", fence("a: 1\n", "yaml"),
+        "`scripts/run.sh`", fence("echo hi\n", ""),
+        "Then a handler named by its first line:", fence("// lib/other/handler.js\nexports.x = 1;\n", "js"),
+        "And a script:", fence("\n# tools/setup.sh\nset -e\n", "bash"),
+        "1. In a list, with CRLF:", "",
+        "   **conf/list.json**", "",
+        "   ```json\r\n   {\r\n     \"k\": 1\r\n   }\r\n   ```",
+    ])
+    assets = markdown_assets(text)
+    assert assets == {
+        "lib/lambda/index.js": HANDLER_JS,
+        "lib/lambda/package.json": PACKAGE_JSON,
+        "config/app.yaml": "a: 1\n",
+        "scripts/run.sh": "echo hi\n",
+        "lib/other/handler.js": "// lib/other/handler.js\nexports.x = 1;\n",
+        "tools/setup.sh": "\n# tools/setup.sh\nset -e\n",
+        "conf/list.json": '{\r\n  "k": 1\r\n}\r\n',  # list indentation off, line endings kept
+    }
+    assert list(markdown_files(text)) == ["lib/tap_stack.py"]  # Python files: as before
+    response = tmp_path / "RESPONSE.md"
+    response.write_bytes(text.encode())
+    out = tmp_path / "out"
+    out.mkdir()
+    assert materialize(Unit("RESPONSE.md", response, "markdown"), out) == "lib/tap_stack.py"
+    written = {p.relative_to(out).as_posix(): p.read_bytes().decode() for p in out.rglob("*") if p.is_file()}
+    # materialize reads the response as text (universal newlines), for Python blocks and assets alike
+    assert written == {"lib/tap_stack.py": "from cdktf import App\napp = App()\napp.synth()\n", **assets, "conf/list.json": '{\n  "k": 1\n}\n'}
+
+
+def test_unnamed_blocks_of_other_languages_are_not_written():
+    text = "\n".join([
+        "## lib/tap_stack.py", fence("x = 1\n"),
+        "Run it:", fence("cdktf synth\n", "bash"),  # the heading named the Python block before it
+        "**lib/lambda/index.js** is below, after the layout.", "",
+        "### File structure", fence("lib/\n  tap_stack.py\n  lambda/index.js\n", ""),  # the heading names nothing
+        "Output:", fence("# not-a-name\nStacks: tap\n", "text"),
+        "A comment of the wrong language:", fence("# lib/x.js\n", "javascript"),
+        "## Version 1.2 notes", fence("v1.2\n", "txt"),  # no extension starts with a digit
+        "## Dockerfile", fence("FROM python:3.12\n", "dockerfile"),  # no extension
+    ])
+    assert markdown_assets(text) == {}
+
+
+def test_a_file_of_another_language_never_replaces_a_python_file(tmp_path):
+    text = "\n".join([
+        "## lib/stack.py", fence("old stack (not Python)\n", "text"),
+        "## lib/stack.py", fence("class Stack: ...\n"),
+        "## lib/stack.py", fence("newer, still not Python\n", ""),
+        "## main.py", fence("{}\n", "json"),
+        "Here:", fence("from cdktf import App\nfrom lib.stack import Stack\napp = App()\napp.synth()\n"),
+        "## pkg.d", fence("{}\n", "json"),  # a file where pkg.d/mod.py needs a folder
+        "## lib/stack.py/notes.md", fence("under a file\n", "markdown"),
+        "## pkg.d/mod.py", fence("y = 1\n"),
+        "## lib/ok.json", fence("[]\n", "json"),
+    ])
+    files = markdown_files(text)
+    assert files == {
+        "lib/stack.py": "class Stack: ...\n", "main.py": "from cdktf import App\nfrom lib.stack import Stack\napp = App()\napp.synth()\n",
+        "pkg.d/mod.py": "y = 1\n",
+    }
+    assert markdown_assets(text, place_imported_modules(files)) == {"lib/ok.json": "[]\n"}
+    response = tmp_path / "R.md"
+    response.write_text(text)
+    out = tmp_path / "out"
+    out.mkdir()
+    assert materialize(Unit("R.md", response, "markdown"), out) == "main.py"
+    assert (out / "lib" / "stack.py").read_text() == "class Stack: ...\n" and (out / "main.py").read_text().startswith("from cdktf")
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == ["lib/ok.json", "lib/stack.py", "main.py", "pkg.d/mod.py"]
+
+
+@pytest.mark.parametrize("raw", ["../x.js", "/etc/x", "/etc/x.conf", "a/../../b.js", "~/x.js", "C:\\x.js", "`../up.json`", "lib/a:b.js", ".env"])
+def test_unsafe_names_of_other_files_are_refused(raw, tmp_path):
+    assert safe_relative_name(raw, python=False) is None
+    text = f"## {raw}\n" + fence("a = 1;\n", "js") + "Also:\n" + fence(f"// {raw}\nb = 1;\n", "js") + f"File: {raw}\n" + fence("c\n", "")
+    assert markdown_assets(text) == {}
+    folder = tmp_path / "sample"
+    folder.mkdir()
+    with pytest.raises(ValueError):
+        write_files(folder, {"../x.js": "x"})
+    assert not any(tmp_path.rglob("x.js"))
+
+
+def test_other_files_under_folders_a_project_copy_leaves_out_are_not_written():
+    text = "".join(f"## {name}\n" + fence("{}\n", "json") for name in (
+        "cdktf.out/stacks/tap/cdk.tf.json", ".github/ci.yml", "lib/node_modules/x/index.js", "lib/ok.json",
+    ))
+    assert markdown_assets(text) == {"lib/ok.json": "{}\n"}  # a synthesized stack in the response is no synth
+
+
+def test_safe_names_of_other_files_need_an_extension_and_python_names_stay_py():
+    assert safe_relative_name("lib/lambda/index.js") is None  # the Python rule is unchanged
+    assert safe_relative_name("lib/lambda/index.js", python=False) == "lib/lambda/index.js"
+    assert safe_relative_name("`./lib//package.json`", python=False) == "lib/package.json"
+    assert safe_relative_name(".eslintrc.json", python=False) == ".eslintrc.json"
+    for raw in ("Dockerfile", "lib/", "lib/lambda", "v1.2", "x."):
+        assert safe_relative_name(raw, python=False) is None, raw
+
+
+def test_a_python_only_response_gives_the_same_files_as_before(tmp_path):
+    text = "\n".join([
+        "## lib/tap_stack.py", fence("from cdktf import TerraformStack\nclass TapStack(TerraformStack): ...\n"),
+        "```bash\ncdktf synth\n```",
+        "### Main entry (tap.py)", fence("from cdktf import App\nfrom lib.tap_stack import TapStack\napp = App()\napp.synth()\n"),
+        "Unnamed:", fence("x = 1\n"),
+    ])
+    files, lines = markdown_files_and_lines(text)
+    assert (list(files), lines) == (["lib/tap_stack.py", "tap.py", "block_3.py"], {"lib/tap_stack.py": 3, "tap.py": 12, "block_3.py": 20})
+    assert markdown_assets(text, files) == {}
+    response = tmp_path / "R.md"
+    response.write_text(text)
+    out = tmp_path / "out"
+    out.mkdir()
+    assert materialize(Unit("R.md", response, "markdown"), out) == "tap.py"
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == sorted(place_imported_modules(files))
 
 
 # -- entries -----------------------------------------------------------------------------
@@ -418,12 +547,26 @@ def synth_run(tmp_path_factory):
         "## main.py\n" + fence('from cdktf import App\nfrom stacks.bucket_stack import BucketStack\n' + ENTRY.format(cls="BucketStack", stack="bucket"))
         + "And the stack, **stacks/bucket_stack.py**:\n\n**stacks/bucket_stack.py**\n" + fence(STACK.format(cls="BucketStack", kwargs=""))
     )
+    asset_stack = (
+        "import os\nfrom cdktf import App, AssetType, TerraformAsset, TerraformOutput, TerraformStack\n"
+        "from cdktf_cdktf_provider_aws.provider import AwsProvider\n\n\n"
+        "class AssetStack(TerraformStack):\n    def __init__(self, scope, id):\n        super().__init__(scope, id)\n"
+        '        AwsProvider(self, "aws", region="us-east-1")\n'
+        '        asset = TerraformAsset(self, "code", path=os.path.join(os.path.dirname(__file__), "lambda"), type=AssetType.ARCHIVE)\n'
+        '        TerraformOutput(self, "zip", value=asset.path)\n'
+        + ENTRY.format(cls="AssetStack", stack="asset")
+    )
+    shipped = "## File: lib/main.py\n" + fence(asset_stack) + "## File: lib/lambda/index.js\n\n" + fence("exports.handler = async () => 1;\n", "javascript")
+    (root / "ASSET.md").write_text(shipped)  # synthesizes only because lib/lambda/index.js is written
+    (root / "ASSET-UNNAMED.md").write_text(shipped.replace("## File: lib/lambda/index.js", "The handler:"))
     units = [
         project("good", {"main.py": good + ENTRY.format(cls="GoodStack", stack="good")}),
         project("wrong-keyword", {"main.py": STACK.format(cls="BadStack", kwargs='buket="x"') + ENTRY.format(cls="BadStack", stack="bad")}),
         project("dies", {"main.py": "import os\nos._exit(3)\n" + good + ENTRY.format(cls="GoodStack", stack="never")}),
         project("after-crash", {"main.py": good + ENTRY.format(cls="GoodStack", stack="after")}),
         Unit("RESPONSE.md", markdown, "markdown"),
+        Unit("ASSET.md", root / "ASSET.md", "markdown"),
+        Unit("ASSET-UNNAMED.md", root / "ASSET-UNNAMED.md", "markdown"),
         project("same-1", {"stack.py": STACK.format(cls="FirstStack", kwargs=""), "tap.py": "from cdktf import App\nfrom stack import FirstStack\n" + ENTRY.format(cls="FirstStack", stack="first")}),
         project("same-2", {"stack.py": STACK.format(cls="SecondStack", kwargs=""), "tap.py": "from cdktf import App\nfrom stack import SecondStack\n" + ENTRY.format(cls="SecondStack", stack="second")}),
         project("loops", {"main.py": "from cdktf import App\nwhile True:\n    pass\napp = App()\napp.synth()\n"}),
@@ -446,6 +589,14 @@ def test_synth_ok_error_and_markdown(synth_run):
     assert bad.error == "TypeError: S3Bucket.__init__() got an unexpected keyword argument 'buket'"
     assert "Traceback" in bad.detail
     assert (results["RESPONSE.md"].status, results["RESPONSE.md"].stacks) == ("ok", ["bucket"])
+
+
+@pytest.mark.slow
+def test_a_response_that_ships_its_asset_folder_synthesizes(synth_run):
+    results = synth_run[0]
+    assert (results["ASSET.md"].status, results["ASSET.md"].stacks) == ("ok", ["asset"]), results["ASSET.md"]
+    missing = results["ASSET-UNNAMED.md"]  # the same handler, in an unnamed block: not written
+    assert (missing.status, missing.failure_class) == ("error", "terraform-asset") and "ENOENT" in missing.error, missing
 
 
 @pytest.mark.slow
@@ -474,5 +625,5 @@ def test_worker_starts_are_announced(synth_run):
         "good", "wrong-keyword", "dies",
         ("worker-starting", "starting a new synth worker (the last one crashed; loading the AWS provider, ~20 s)..."),
         ("worker-ready", "synth worker ready (loaded in N s)"),
-        "after-crash", "RESPONSE.md", "same-1", "same-2", "loops",
+        "after-crash", "RESPONSE.md", "ASSET.md", "ASSET-UNNAMED.md", "same-1", "same-2", "loops",
     ]

@@ -181,6 +181,40 @@ def test_names_on_a_megabyte_line_and_sixty_thousand_blocks_are_found_in_linear_
     assert run.returncode == 0 and run.stdout.strip() == "done", run.stderr[-2000:]
 
 
+LINEAR_ASSETS = textwrap.dedent(
+    """
+    from cdktf_fix.verify.responses import markdown_assets
+    block = "```js\\nx\\n```\\n"
+    n = 1_000_000
+    cases = {
+        "heading": "## " + "a" * n + "\\n" + block,
+        "heading of path characters": "## " + "a/" * (n // 2) + "\\n" + block,
+        "heading of version dots": "## " + "1." * (n // 2) + "\\n" + block,
+        "bold line": "**" + "a" * n + "\\n" + block,
+        "standalone punctuation": "." * n + "\\n" + block,
+        "punctuation then a word": "-" * n + "a\\n" + block,
+        "standalone names then a space": "a.b" * (n // 3) + " x\\n" + block,
+        "first-line comment": "```js\\n// " + "a" * n + "\\nx\\n```\\n",
+        "first-line comment of names then a space": "```js\\n// " + "a.b" * (n // 3) + " x\\n```\\n",
+        "a name too long to write": "## " + "a/" * (n // 2) + "x.js\\n" + block,
+    }
+    for name, text in cases.items():
+        assert markdown_assets(text) == {}, name
+    named = "## " + "a" * n + " lib/x.js\\n" + block
+    assert markdown_assets(named) == {"lib/x.js": "x\\n"}
+    many = "".join(f"## d{i % 100}/m{i}.js\\n{block}" for i in range(60000))
+    python = [f"d{i}/m{j}.py" for i in range(100) for j in range(600)]
+    assert len(markdown_assets(many, python)) == 60000
+    print("done")
+    """
+)
+
+
+def test_names_of_other_files_on_a_megabyte_line_and_sixty_thousand_blocks_are_found_in_linear_time():
+    run = subprocess.run([sys.executable, "-c", LINEAR_ASSETS], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert run.returncode == 0 and run.stdout.strip() == "done", run.stderr[-2000:]
+
+
 # -- item 5: folders of killed runs ------------------------------------------------------
 
 

@@ -4,6 +4,8 @@ Every byte outside the edited blocks stays as it was: prose, other languages, fe
 endings.  A block that does not parse is reported and left alone; a block holding the comment
 ``# cdktf-fix: ignore-file`` is left alone silently (the engine's file-level opt-out).  Blocks indented under a list item have
 their fence indentation removed for the repair and put back on the lines that changed.
+``fenced_blocks`` finds the blocks of every language (verify also writes the named ones); only
+the Python ones are ever edited.
 """
 
 from __future__ import annotations
@@ -36,6 +38,17 @@ def python_blocks(text: str) -> list[CodeBlock]:
     Lines end as CommonMark ends them (``\\n``, ``\\r\\n`` or a lone ``\\r``; a form feed or
     U+2028 is no line break), and a fence inside an HTML comment (``<!-- ... -->``) is no fence.
     """
+    return [block for block in fenced_blocks(text) if is_python_info(block.info)]
+
+
+def is_python_info(info: str) -> bool:
+    """The info string (``python``, ``py3 title="x"``, ...) says Python."""
+    return bool(info.split()[:1]) and info.split()[0].lower() in _PYTHON
+
+
+def fenced_blocks(text: str) -> list[CodeBlock]:
+    """Every closed fenced code block, of any language or none, found as ``python_blocks``
+    finds them (its blocks are exactly those of these whose info string says Python)."""
     blocks: list[CodeBlock] = []
     offset = 0
     open_fence: tuple[str, str, int, int] | None = None
@@ -54,8 +67,7 @@ def python_blocks(text: str) -> list[CodeBlock]:
             match = _FENCE.match(body)
             if match and match["fence"][0] == open_fence[0][0] and len(match["fence"]) >= len(open_fence[0]) and not match["info"].strip():
                 fence, info, start, indent = open_fence
-                if info.split()[:1] and info.split()[0].lower() in _PYTHON:
-                    blocks.append(CodeBlock(start, offset, text[start:offset], info, indent))
+                blocks.append(CodeBlock(start, offset, text[start:offset], info, indent))
                 open_fence = None
         offset += len(line)
     return blocks

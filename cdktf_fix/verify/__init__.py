@@ -15,7 +15,8 @@ The modules, each with its rules:
 
 - ``units``: what a unit is, how units are found (``discover_units``) and written into a
   folder with an entry to run (``materialize``, ``find_entry``);
-- ``responses``: how a markdown response's Python blocks become named files;
+- ``responses``: how a markdown response's Python blocks (and the other files it names) become
+  named files;
 - ``pool``: the run (``verify_units``): its threads, workers, signals and temporary folders;
 - ``workers``: one synth worker as the run sees it; ``synth_worker``: the worker itself;
 - ``arguments``: the arguments a generated entry passes to a stack that takes more than

@@ -5,7 +5,8 @@
   files with Python blocks, skipping hidden folders, virtual environments and ``SKIP_DIRS``.
 - ``materialize`` writes the unit into a fresh folder and never into the source: a project is
   copied (links as links, without the folders discovery skips and files over
-  ``MAX_COPIED_FILE``), a markdown response becomes files (``cdktf_fix.verify.responses``).
+  ``MAX_COPIED_FILE``), a markdown response becomes files (``cdktf_fix.verify.responses``): its
+  Python blocks, and the blocks of other languages it names with a file (assets).
 - The entry (``find_entry``) is the ``.py`` file that cdktf.json's ``app`` names, else a file
   that builds ``App(`` and calls ``.synth()`` (named ``main.py``, ``tap.py``, ``app.py`` first,
   in that order, then the shallowest), else ``GENERATED_ENTRY``, written to instantiate every
@@ -29,7 +30,7 @@ from pathlib import Path
 
 from cdktf_fix.io.markdown import python_blocks
 from cdktf_fix.io.sources import SKIP_DIRS  # the folders apply, check and batch skip too
-from cdktf_fix.verify.responses import markdown_files_and_lines, place_imported_modules, safe_relative_name, write_files
+from cdktf_fix.verify.responses import markdown_assets, markdown_files_and_lines, place_imported_modules, safe_relative_name, write_files
 from cdktf_fix.verify.results import ERROR_CHARS
 
 ENTRY_NAMES = ("main.py", "tap.py", "app.py")
@@ -131,9 +132,11 @@ def materialize(unit: Unit, folder: Path) -> str:
     elif unit.kind == "file":
         shutil.copyfile(unit.path, folder / unit.path.name)
     else:
-        files, lines = markdown_files_and_lines(unit.path.read_text(encoding="utf-8", errors="replace"))
+        text = unit.path.read_text(encoding="utf-8", errors="replace")
+        files, lines = markdown_files_and_lines(text)
         placed = place_imported_modules(files)
         write_files(folder, placed)
+        write_files(folder, markdown_assets(text, placed))  # the files it names in other languages: assets
         try:
             return find_entry(folder)
         except DoesNotParse as error:
