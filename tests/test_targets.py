@@ -7,6 +7,8 @@ folder per test: nothing here touches the network or the user's cache.
 
 from __future__ import annotations
 
+import functools
+
 import json
 from pathlib import Path
 
@@ -102,6 +104,9 @@ def invoke(*args):
     return runner.invoke(app, [str(a) for a in args])
 
 
+RUNNING_KEPT = frozenset({"cdktf", "constructs", "cdktf-cdktf-provider-aws", "cdktn", "cdktn-provider-aws"})
+
+
 @pytest.fixture(autouse=True)
 def isolated(monkeypatch, tmp_path):
     """No network, a fresh schema cache, and no project or schema remembered across tests."""
@@ -109,6 +114,11 @@ def isolated(monkeypatch, tmp_path):
     monkeypatch.setenv("CDKTF_FIX_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(store, "ORIGINS", {})
     target.clear_caches()
+    # the running interpreter as CI has it: the framework and the AWS provider (a developer's
+    # other providers, cdktf-cdktf-provider-random for one, would join every target)
+    kept = {k: v for k, v in target.running_installed().items() if k in RUNNING_KEPT}
+    running = functools.lru_cache(maxsize=1)(lambda: kept)
+    monkeypatch.setattr(target, "running_installed", running)
     yield
     target.clear_caches()
 
@@ -158,6 +168,7 @@ def by_name(report) -> dict[str, object]:
 def no_running_packages(monkeypatch) -> None:
     """The running interpreter as if it had no framework or provider package installed."""
     monkeypatch.setattr(target, "running_sites", lambda: [])
+    monkeypatch.setattr(target, "running_installed", functools.lru_cache(maxsize=1)(dict))
     target.clear_caches()
 
 
