@@ -13,6 +13,7 @@ from codemods.base import ArgumentCodemod, Codemod
 from codemods.block_shape import BlockShape
 from codemods.class_member import ClassMember
 from codemods.class_name import ClassName
+from codemods.construct_id import ConstructId
 from codemods.framework_mix import FrameworkMix
 from codemods.kwarg_name import KwargName
 from codemods.literal_type import LiteralType
@@ -41,6 +42,7 @@ ALL_CODEMODS: tuple[Codemod, ...] = (
     LiteralType(),
     TerraformAsset(),
     RequiredArg(),
+    ConstructId(),
     ProviderString(),
     StructAsResource(),
     AttributeName(),
