@@ -447,6 +447,8 @@ REAL_ERRORS = [
     ("RuntimeError", "TerraformAsset a was created with a relative path 'does/not/exist.zip', but we cannot find the cdktf.json within your current working directory '/tmp/vx'\n\nThe cdktf.json file is needed to establish the base for the relative path (the '.' in './foo/bar').", "terraform-asset"),
     ("RuntimeError", "TerraformAsset a2 expects path to point to a directory. Instead, this file was passed: '/tmp/vx/probe.py'. Please correct the path to point to a directory.", "terraform-asset"),
     ("RuntimeError", "ENOENT: no such file or directory, stat '/nonexistent/lambda.zip'", "terraform-asset"),
+    ("TypeError", "AwsProvider.__init__() missing 1 required positional argument: 'id'", "construct-id"),
+    ("RuntimeError", "There is already a Construct with name 'current' in Construct [security]", "construct-id"),
     ("RuntimeError", VALIDATION, "missing-provider"),
     ("ModuleNotFoundError", "No module named 'aws_cdk'", "missing-module"),
     ("ModuleNotFoundError", "No module named 'cdktf_cdktf_provider_random'", "missing-module"),
