@@ -120,3 +120,20 @@ def test_cli_repairs_markdown_inside_folders(tmp_path: Path):
     assert result.exit_code == 2, result.output
     assert "RESPONSE.md:17: skipped code block: syntax error at line 18" in result.output
     assert "1 markdown code block skipped" in result.output
+
+
+BARE = "#!/usr/bin/env python3\n\"\"\"The whole answer is the code.\"\"\"\nfrom cdktf import App\n" + BAD
+
+
+def test_a_response_that_is_bare_code_is_one_python_block(engine):
+    """No fence, and the text is Python that imports the framework: all of it is the block."""
+    assert [(b.start, b.end, b.info) for b in python_blocks(BARE)] == [(0, len(BARE), "")]
+    result = repair_markdown(engine, BARE)
+    assert result.new_source == BARE.replace("S3BucketVersioning", "S3BucketVersioningA")
+    assert repair_markdown(engine, result.new_source).new_source == result.new_source
+
+
+def test_prose_without_fences_and_code_that_does_not_parse_are_no_blocks():
+    assert python_blocks("Use `from cdktf import App` to start.\n\nfrom cdktf import App\nthen synth.\n") == []
+    assert python_blocks("import os\nprint(os.getcwd())\n") == []  # Python, but nothing of cdktf
+    assert python_blocks("# Title\n\n```bash\nls\n```\n" + "from cdktf import App\n") == []  # fenced: the fences decide

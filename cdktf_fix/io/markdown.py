@@ -5,11 +5,13 @@ endings.  A block that does not parse is reported and left alone; a block holdin
 ``# cdktf-fix: ignore-file`` is left alone silently (the engine's file-level opt-out).  Blocks indented under a list item have
 their fence indentation removed for the repair and put back on the lines that changed.
 ``fenced_blocks`` finds the blocks of every language (verify also writes the named ones); only
-the Python ones are ever edited.
+the Python ones are ever edited.  A response with no fence at all that is Python as it stands
+(it imports cdktf and parses) is one Python block.
 """
 
 from __future__ import annotations
 
+import ast
 import difflib
 import re
 from dataclasses import dataclass, replace
@@ -38,7 +40,25 @@ def python_blocks(text: str) -> list[CodeBlock]:
     Lines end as CommonMark ends them (``\\n``, ``\\r\\n`` or a lone ``\\r``; a form feed or
     U+2028 is no line break), and a fence inside an HTML comment (``<!-- ... -->``) is no fence.
     """
-    return [block for block in fenced_blocks(text) if is_python_info(block.info)]
+    blocks = fenced_blocks(text)
+    if not blocks and is_bare_python(text):
+        return [CodeBlock(0, len(text), text, "")]
+    return [block for block in blocks if is_python_info(block.info)]
+
+
+_FRAMEWORK_IMPORT = re.compile(r"^(?:from|import)[ \t]+(?:cdktf|cdktn|constructs)\b", re.M)
+
+
+def is_bare_python(text: str) -> bool:
+    """A response with no fence that is a Python file as it stands (a model answered with the
+    code alone): it imports the framework and parses.  It is one Python block, all of it."""
+    if not _FRAMEWORK_IMPORT.search(text):
+        return False
+    try:
+        ast.parse(text)
+    except (SyntaxError, ValueError):
+        return False
+    return True
 
 
 def is_python_info(info: str) -> bool:
