@@ -210,6 +210,52 @@ def diff(
 
 
 @app.command()
+def migrate(
+    paths: Paths,
+    to: Annotated[str, typer.Option("--to", help="The framework to move to: cdktn (CDK Terrain).")] = "cdktn",
+    show_diff: Annotated[bool, typer.Option("--diff", help="Print what would change as a unified diff; write nothing.")] = False,
+    unsafe_fixes: Unsafe = False, select: Select = None, ignore: Ignore = None, config: ConfigFile = None,
+    verbose: Verbose = False, target: TargetOption = None, offline: Offline = False,
+) -> None:
+    """Move CDKTF projects to CDK Terrain: imports, dependency files and the code, repaired against the cdktn target; all or nothing per project. Exit 0 when nothing is left to report, 1 when findings remain (with --diff: when something would change), 2 when a project was not migrated or on a usage error."""
+    from cdktf_fix.io.runs import RunError
+    from cdktf_fix.migrate.run import migrate_paths
+
+    if any(not p.strip() or p == "-" for p in paths):
+        _fail("migrate takes files and folders (not - or an empty path)")
+    try:
+        report = migrate_paths([Path(p) for p in paths], to, _request(unsafe_fixes, select, ignore, config, target, offline), write=not show_diff)
+    except (RunError, ValueError) as error:
+        _fail(str(error))
+    out, err = _console(), _console(stderr=True)
+    styles = (("+++", "bold"), ("---", "bold"), ("+", "green"), ("-", "red"), ("@@", "cyan"))
+    for project in report.projects:
+        if show_diff and not project.problems:
+            for text in [f.diff() for f in project.files if f.result.changed] + [e.diff() for e in project.dependencies]:
+                for line in text.splitlines():
+                    out.print(_line((line, next((style for prefix, style in styles if line.startswith(prefix)), ""))))
+        name = (str(project.root), "bold")
+        if project.problems:
+            err.print(_line(name, ": ", ("not migrated", "red"), f" ({len(project.problems)} problem{'s' * (len(project.problems) != 1)}; nothing written)"))
+            for problem in project.problems:
+                err.print(_line("  ", problem))
+            continue
+        files = sum(1 for f in project.files if f.result.changed)
+        verb = "would be migrated" if show_diff else "migrated"
+        done = f"{files} file{'s' * (files != 1)}, {len(project.dependencies)} dependency file{'s' * (len(project.dependencies) != 1)}"
+        err.print(_line(name, ": ", (verb if project.changed else "nothing to migrate", "green"), f" ({done}; target {project.target})" if project.changed else ""))
+        for change in project.changes if verbose else ():
+            err.print(_line("  ", change))
+        for lock in project.relock:
+            err.print(_line("  ", ("re-lock:", "yellow"), f" {lock} pins the old packages"))
+    _print_notices(report)
+    _print_findings(err, report, show_fixes=verbose, show_findings=verbose)
+    stopped = any(p.problems for p in report.projects)
+    findings = sum(len(f.result.findings) for f in report.files)
+    raise typer.Exit(2 if stopped else 1 if (show_diff and any(p.changed for p in report.projects)) or findings else 0)
+
+
+@app.command()
 def check(
     paths: Paths, unsafe_fixes: Unsafe = False, select: Select = None, ignore: Ignore = None,
     output_format: Report = ReportFormat.text, config: ConfigFile = None, stdin_filename: StdinFilename = None,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+
 from cdktf_fix.engine.context import FileContext
+from cdktf_fix.engine.result import Safety
 from cdktf_fix.schema.packages import FRAMEWORKS, framework_of
 from codemods.base import Codemod
 
@@ -24,18 +27,29 @@ class FrameworkMix(Codemod):
         "framework the project's target does not use fails to import. The import is reported with "
         "the module of the target's framework that stands for it."
     )
-    safety = "No fix: a finding. Moving code between the frameworks is a migration, not a repair."
+    safety = (
+        "Safe, and only under `cdktf-fix migrate`: the import is moved to the target "
+        "framework's package, with every use of a name it binds without `as` (`import cdktf` "
+        "then `cdktf.App()`); the two frameworks have the same modules and classes, and the "
+        "module must exist in the target's schema (else a finding, and the project is not "
+        "migrated). In a repair (apply, diff, check, batch) it is a finding: moving code "
+        "between the frameworks is a migration, not a repair."
+    )
 
     def check(self, ctx: FileContext) -> None:
         schema = ctx.schema
         mine = schema.framework
         uses_target = any(b.origin is not None and b.module.partition(".")[0] != "constructs" for b in ctx.imports.live())
-        for module, statement in ctx.facts.foreign_imports:
+        for module, statement, ordinal in ctx.facts.foreign_imports:
             other = framework_of_module(module)
             if other is None or other == mine:
                 continue  # a provider of the target's framework with no schema here: a notice, not a finding
             counterpart = _counterpart(module, other, mine)
-            suggestions = [counterpart] if counterpart and (schema.has_module(counterpart) or counterpart in schema.core_packages) else []
+            exists = counterpart is not None and (schema.has_module(counterpart) or counterpart in schema.core_packages or counterpart in schema.provider_packages)
+            if exists and ctx.options.migrate:
+                self._migrate(ctx, statement, ordinal, other, mine)
+                continue
+            suggestions = [counterpart] if exists else []
             package = module.partition(".")[0]
             if uses_target:
                 message = (
@@ -45,6 +59,31 @@ class FrameworkMix(Codemod):
             else:
                 message = f"{package} is {NAMES[other]}, but this project's target is {_label(schema)}: it is not installed there"
             ctx.finding(self.id, message, suggestions, at=statement)
+
+
+    def _migrate(self, ctx: FileContext, statement, ordinal: int, source: str, target: str) -> None:
+        """The import statement's modules moved to ``target``'s packages (the import planner
+        writes it); a package bound by ``import pkg[.mod]`` without ``as`` is renamed where it
+        is used."""
+        if ordinal in ctx.imports.moved_roots:
+            return  # a statement importing several modules: one fix moves them all
+        modules = [statement.module] if type(statement) is ast.ImportFrom else [a.name for a in statement.names]
+        roots = {}
+        for module in modules:
+            new = _counterpart(module, source, target)
+            if new is not None:
+                roots[module.partition(".")[0]] = new.partition(".")[0]
+        edits = []
+        if type(statement) is ast.Import:
+            for alias in statement.names:
+                root = alias.name.partition(".")[0]
+                symbol = ctx.facts.resolves_to(root, ctx.facts.module) if alias.asname is None and root in roots else None
+                if symbol is not None:
+                    edits += ctx.rename_edits(symbol, roots[root])
+        old = ", ".join(sorted(roots))
+        new = ", ".join(roots[r] for r in sorted(roots))
+        if ctx.fix(self.id, old, new, f"{NAMES[source]} -> {NAMES[target]}: {old} is {new}", Safety.SAFE, edits, at=statement):
+            ctx.imports.moved_roots[ordinal] = tuple(roots.items())
 
 
 def _counterpart(module: str, source: str, target: str) -> str | None:

@@ -32,11 +32,12 @@ class Addresses(TerraformStack):
 
 
 def test_the_install_requires_no_framework_or_provider():
-    """``pip install cdktf-fix`` brings libcst, typer, rich and packaging only: a project's own
+    """``pip install cdktf-fix`` brings libcst, typer, rich, packaging and tomlkit (migrate's
+    dependency files) only: a project's own
     cdktf and provider versions are never moved; verify's packages are the ``synth`` extra."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     names = {Requirement(r).name for r in project["dependencies"]}
-    assert names == {"libcst", "typer", "rich", "packaging"}
+    assert names == {"libcst", "typer", "rich", "packaging", "tomlkit"}
     synth = {Requirement(r).name for r in project["optional-dependencies"]["synth"]}
     assert synth == {"cdktf", "cdktf-cdktf-provider-aws"}
     assert all(not Requirement(r).specifier for r in project["optional-dependencies"]["synth"]), "the synth extra must not move an installed version"

@@ -199,7 +199,7 @@ class Engine:
             tree = apply_plan(tree, parsed, ctx)
         except PairingError as error:
             raise _Failed(f"internal error: an edit could not be placed ({error}); file left as it was") from None
-        return plan_imports(tree, ctx.imports.bindings)
+        return plan_imports(tree, ctx.imports.bindings, ctx.imports.moved_roots)
 
 
 def _located(reports: list, source: str, code: str) -> list:

@@ -51,6 +51,9 @@ class ImportState:
         self._of_symbol: dict[int, list[ImportBinding]] = {}
         self.handled: set[int] = set()  # bindings a codemod fixed, or reported with a finding, this round (ids)
         self.proposed: set[int] = set()  # bindings an unsafe fix was offered for (not applied)
+        # import statements (by ordinal) whose modules move to other packages, as a whole:
+        # ((old root, new root), ...) (``migrate``: cdktf -> cdktn)
+        self.moved_roots: dict[int, tuple[tuple[str, str], ...]] = {}
         for binding in self.bindings:
             self._of_symbol.setdefault(id(binding.origin.symbol), []).append(binding)
 
@@ -77,7 +80,7 @@ class ImportState:
 
     @property
     def changed(self) -> bool:
-        return any(b.changed for b in self.bindings)
+        return bool(self.moved_roots) or any(b.changed for b in self.bindings)
 
 
 class Reports:

@@ -182,7 +182,7 @@ class FileFacts:
     import_count: int = 0
     # imports of framework or prebuilt provider packages the target's schema does not describe
     # (``cdktn_provider_aws`` in a cdktf project): (module, the import statement)
-    foreign_imports: list[tuple[str, ast.stmt]] = field(default_factory=list)
+    foreign_imports: list[tuple[str, ast.stmt, int]] = field(default_factory=list)  # (module, statement, its ordinal)
     _usage: dict | None = None
 
     # -- symbols -----------------------------------------------------------------------------
@@ -459,7 +459,7 @@ class _Walker:
                 return
             schema = not node.level and module is not None and self.schema.is_schema_module(module)
             if not schema and not node.level and module is not None and _FRAMEWORK_PACKAGE.match(module):
-                facts.foreign_imports.append((module, node))
+                facts.foreign_imports.append((module, node, ordinal))
             for alias in node.names:
                 local = alias.asname or alias.name
                 self.bind(scope, local)
@@ -473,7 +473,7 @@ class _Walker:
                 if self.schema.is_provider_side(alias.name):
                     facts.bindings.append(Binding(ordinal, alias.name, None, local, alias.asname is not None, node, scope, guard, shim))
             elif _FRAMEWORK_PACKAGE.match(alias.name):
-                facts.foreign_imports.append((alias.name, node))
+                facts.foreign_imports.append((alias.name, node, ordinal))
 
     def finish(self) -> FileFacts:
         facts = self.facts

@@ -247,6 +247,11 @@ class _Planner(cst.CSTTransformer):
             if ordinal is None or ordinal not in self.plan.changed_statements:
                 body.append(small)
                 continue
+            if ordinal in self.plan.moved_roots:
+                small = moved_to(small, self.plan.moved_roots[ordinal])
+                if ordinal not in self.plan.by_statement:
+                    body.append(small)
+                    continue
             rewritten = self._rewrite(ordinal, small)
             if rewritten is not None:
                 body.append(rewritten)
@@ -267,6 +272,28 @@ class _Planner(cst.CSTTransformer):
             # the statement is gone: its comments (above it and at its end) go to its replacement
             lines[0] = lines[0].with_changes(leading_lines=updated_node.leading_lines, trailing_whitespace=updated_node.trailing_whitespace)
         return cst.FlattenSentinel(lines) if len(lines) > 1 else lines[0]
+
+
+def moved_to(statement: cst.Import | cst.ImportFrom, roots) -> cst.Import | cst.ImportFrom:
+    """An import statement with its modules' top-level packages renamed (``roots``: pairs)."""
+    table = dict(roots)
+
+    def moved(name):
+        chain = []
+        current = name
+        while isinstance(current, cst.Attribute):
+            chain.append(current)
+            current = current.value
+        if not isinstance(current, cst.Name) or current.value not in table:
+            return name
+        rebuilt = current.with_changes(value=table[current.value])
+        for attribute in reversed(chain):
+            rebuilt = attribute.with_changes(value=rebuilt)
+        return rebuilt
+
+    if isinstance(statement, cst.ImportFrom):
+        return statement.with_changes(module=moved(statement.module)) if statement.module is not None else statement
+    return statement.with_changes(names=[a.with_changes(name=moved(a.name)) for a in statement.names])
 
 
 def _local_of_import(alias: cst.ImportAlias) -> str:
@@ -290,10 +317,12 @@ def _insertion_index(body: list[cst.BaseStatement]) -> int:
     return index
 
 
-def plan_imports(tree: cst.Module, bindings: list[ImportBinding]) -> cst.Module:
-    if not any(b.changed for b in bindings):
+def plan_imports(tree: cst.Module, bindings: list[ImportBinding], moved_roots: dict | None = None) -> cst.Module:
+    if not moved_roots and not any(b.changed for b in bindings):
         return tree
     plan = _Plan(bindings)
+    plan.moved_roots = moved_roots or {}
+    plan.changed_statements |= set(plan.moved_roots)
     line_length = file_line_length(tree)
     if plan.changed_statements:
         tree = tree.visit(_Planner(plan, line_length))

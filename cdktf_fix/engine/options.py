@@ -18,3 +18,6 @@ class Options:
     terraform_version: str | None = None
     use_lockfile: str | None = None  # "keep" or "dynamodb"
     lock_table: str | None = None
+    # ``migrate``: imports of the other framework are moved to the target's (framework-mix fixes
+    # them) instead of being reported
+    migrate: bool = False

@@ -36,6 +36,7 @@ class Request:
     config: Path | None = None  # ``--config``: one configuration for every file
     target: tuple[str, ...] = ()  # ``--target``: requirement strings, over every project's own
     offline: bool = False  # ``--offline``: never download a schema
+    migrate: bool = False  # ``migrate``: imports of the other framework move to the target's
 
 
 class Settings:
@@ -87,6 +88,7 @@ class Settings:
             terraform_version=config.terraform_version,
             use_lockfile=config.use_lockfile,
             lock_table=config.lock_table,
+            migrate=request.migrate,
         )
         if options.select is not None and options.select <= options.ignore:
             where = f" ({config.path})" if config.path else ""

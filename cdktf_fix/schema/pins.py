@@ -33,7 +33,7 @@ MANIFESTS: tuple[str, ...] = ("uv.lock", "poetry.lock", "Pipfile.lock", "pyproje
 MAX_BYTES = 5 * 1024 * 1024
 _ARCHIVES = (".whl", ".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar")
 _TILDE_CARET = re.compile(r"([\^~])(?!=)\s*(.+)")  # poetry's ^1.2 and ~1.2 (not PEP 440's ~=)
-_COMMENT = re.compile(r"(^|\s)#.*$")  # pip: '#' at line start or after whitespace
+COMMENT = re.compile(r"(^|\s)#.*$")  # pip: '#' at line start or after whitespace
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ def read_pins(folder: Path, wanted: Callable[[str], bool] | None = None) -> Fold
         if path.is_file():
             _merge(result, name, _structured(path, name, parser, result), wanted)
     done: set[Path] = set()
-    for rel in _requirement_files(folder):
+    for rel in requirement_files(folder):
         for source, entries in _requirements(folder, folder / rel, done, (), result):
             _merge(result, source, entries, wanted)
     return result
@@ -329,7 +329,7 @@ def _add_specifier(file: _File, name: str, text: str, where: str) -> None:
         file.problem(f"{where}: cannot parse version {text!r} for {name!r}")
 
 
-def _requirement_files(folder: Path) -> list[str]:
+def requirement_files(folder: Path) -> list[str]:
     """``requirements.txt``, then the other ``requirements*.txt``, then ``requirements/*.txt``, sorted."""
     try:
         others = sorted(p.name for p in folder.glob("requirements*.txt") if p.name != "requirements.txt")
@@ -344,7 +344,7 @@ def _requirements(folder: Path, path: Path, done: set[Path], stack: tuple[Path, 
     """One requirements file's entries, then those of the files it includes (``-r``), each file once."""
     if not path.is_file():
         return []
-    real = _real(path)
+    real = real_path(path)
     if real in done:
         return []
     done.add(real)
@@ -356,13 +356,13 @@ def _requirements(folder: Path, path: Path, done: set[Path], stack: tuple[Path, 
     found = [(rel, entries)]
     for number, line in _logical_lines(text):
         if line.startswith("-"):
-            include = _include(line)
+            include = included_file(line)
             if include is None or "://" in include:
                 continue
             target = path.parent / include
             if not target.is_file():
                 result.problems.append(f"{rel}:{number}: cannot read included {include!r}")
-            elif _real(target) in (*stack, real):
+            elif real_path(target) in (*stack, real):
                 result.problems.append(f"{rel}:{number}: include cycle through {include!r}, skipped")
             else:
                 found += _requirements(folder, target, done, (*stack, real), result)
@@ -373,7 +373,7 @@ def _requirements(folder: Path, path: Path, done: set[Path], stack: tuple[Path, 
     return found
 
 
-def _real(path: Path) -> Path:
+def real_path(path: Path) -> Path:
     try:
         return path.resolve()
     except (OSError, RuntimeError):  # RuntimeError: a symlink loop
@@ -390,14 +390,14 @@ def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
         if line.endswith("\\") and not line.lstrip().startswith("#"):
             pending += line[:-1]
             continue
-        joined, pending = _COMMENT.sub("", pending + line).strip(), ""
+        joined, pending = COMMENT.sub("", pending + line).strip(), ""
         if joined:
             yield start, joined
-    if pending and (joined := _COMMENT.sub("", pending).strip()):
+    if pending and (joined := COMMENT.sub("", pending).strip()):
         yield start, joined
 
 
-def _include(line: str) -> str | None:
+def included_file(line: str) -> str | None:
     """The file of a ``-r file`` / ``--requirement=file`` line; None for other options."""
     for flag in ("--requirement", "-r"):
         if line.startswith(flag):

@@ -1,0 +1,147 @@
+"""``cdktf-fix migrate --to cdktn``: a CDKTF project moved to CDK Terrain, all or nothing.
+
+The project in ``tests/migration/cdktf_project`` has three stacks (a network, keys, and storage
+that reads a key of the keys stack), S3 backends, outputs, a data source, and every form of
+import (``import cdktf``, ``import cdktf_cdktf_provider_aws.kms_key as kms``, ``from
+cdktf_cdktf_provider_aws import subnet``, a package used unaliased).  The slow test synthesizes
+it with cdktf, migrates it, synthesizes it with cdktn (0.24.0 + cdktn-provider-aws 25.8.1,
+installed from the registry into a folder of their own) and compares every stack.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cdktf_fix.cli import app
+
+PROJECT = Path(__file__).resolve().parent / "migration" / "cdktf_project"
+runner = CliRunner()
+# what the slow test installs for the synth with CDK Terrain (cdktn 0.24 needs constructs < 10.8)
+CDKTN = ("cdktn==0.24.0", "cdktn-provider-aws==25.8.1", "constructs==10.7.2")
+
+
+def _copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "project"
+    shutil.copytree(PROJECT, folder, ignore=shutil.ignore_patterns("cdktf.out", "__pycache__"))
+    return folder
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and "__pycache__" not in p.parts}
+
+
+def _migrate(*args):
+    return runner.invoke(app, ["migrate", "--offline", *[str(a) for a in args]])
+
+
+def test_diff_shows_the_migration_and_writes_nothing(tmp_path):
+    folder = _copy(tmp_path)
+    before = _files(folder)
+    result = _migrate("--to", "cdktn", "--diff", folder)
+    assert result.exit_code == 1, result.output
+    assert "+from cdktn import TerraformOutput, TerraformStack, S3Backend" in result.stdout
+    assert "+cdktn==0.24.0" in result.stdout
+    assert _files(folder) == before
+
+
+def test_the_project_is_migrated_and_a_second_run_changes_nothing(tmp_path):
+    folder = _copy(tmp_path)
+    cdktf_json = (folder / "cdktf.json").read_bytes()
+    result = _migrate("--to", "cdktn", folder)
+    assert result.exit_code == 0, result.output
+    code = "".join(p.read_text() for p in folder.rglob("*.py"))
+    assert "cdktf" not in code.replace("cdktf.json", "")
+    assert "import cdktn_provider_aws.kms_key as kms" in code and "cdktn.TerraformOutput(" in code
+    requirements = (folder / "requirements.txt").read_text()
+    assert "cdktn==0.24.0" in requirements and "cdktn-provider-aws" in requirements
+    assert "# the CDKTF project before its migration to CDK Terrain" in requirements  # comments stay
+    assert (folder / "cdktf.json").read_bytes() == cdktf_json  # CDK Terrain reads cdktf.json as it is
+    after = _files(folder)
+    again = _migrate("--to", "cdktn", folder)
+    assert again.exit_code == 0, again.output
+    assert _files(folder) == after
+
+
+def test_a_file_that_cannot_be_migrated_stops_its_project_and_nothing_of_it_is_written(tmp_path):
+    folder = _copy(tmp_path)
+    (folder / "stacks" / "broken.py").write_text("from cdktf import App\ndef broken(:\n")
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "requirements.txt").write_text("cdktf==0.21.0\n")
+    (other / "main.py").write_text("from cdktf import App\n\napp = App()\napp.synth()\n")
+    before = _files(folder)
+    result = _migrate("--to", "cdktn", folder, other)
+    assert result.exit_code == 2, result.output
+    assert "not migrated" in result.stderr and "broken.py" in result.stderr
+    assert _files(folder) == before
+    assert "from cdktn import App" in (other / "main.py").read_text()  # another project is migrated
+
+
+def test_a_provider_with_no_cdk_terrain_package_in_the_target_stops_the_project(tmp_path):
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "requirements.txt").write_text("cdktf==0.21.0\ncdktf-cdktf-provider-random==12.0.1\n")
+    source = "from cdktf import App\nfrom cdktf_cdktf_provider_random.provider import RandomProvider\n"
+    (folder / "main.py").write_text(source)
+    result = _migrate("--to", "cdktn", folder)
+    assert result.exit_code == 2, result.output
+    assert "not migrated" in result.stderr
+    assert (folder / "main.py").read_text() == source
+
+
+def test_only_cdk_terrain_is_a_destination(tmp_path):
+    result = _migrate("--to", "pulumi", tmp_path)
+    assert result.exit_code == 2 and "cdktn" in result.stderr
+
+
+# -- the real synth ------------------------------------------------------------------------------
+
+
+def _synth(folder: Path, pythonpath: str | None = None) -> dict[str, dict]:
+    env = dict(os.environ)
+    if pythonpath:
+        env["PYTHONPATH"] = pythonpath
+    shutil.rmtree(folder / "cdktf.out", ignore_errors=True)
+    done = subprocess.run([sys.executable, "main.py"], cwd=folder, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    stacks = {}
+    for path in sorted((folder / "cdktf.out" / "stacks").glob("*/cdk.tf.json")):
+        data = json.loads(path.read_text())
+        stacks[path.parent.name] = {k: data.get(k) for k in ("resource", "data", "output", "provider", "locals", "variable")}
+        stacks[path.parent.name]["backend"] = data.get("terraform", {}).get("backend")
+        stacks[path.parent.name]["remote_state"] = data.get("data", {}).get("terraform_remote_state")
+    return stacks
+
+
+@pytest.fixture(scope="module")
+def cdktn_site(tmp_path_factory) -> Path:
+    site = tmp_path_factory.mktemp("cdktn-site")
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site), *CDKTN],
+        capture_output=True, text=True, timeout=900,
+    )
+    if done.returncode != 0:
+        pytest.fail(f"could not install {' '.join(CDKTN)}: {done.stderr[-2000:]}")
+    return site
+
+
+@pytest.mark.slow
+def test_the_migrated_project_synthesizes_with_cdktn_to_the_same_stacks(tmp_path, cdktn_site):
+    folder = _copy(tmp_path)
+    before = _synth(folder)
+    assert set(before) == {"network", "keys", "storage"}
+    result = _migrate("--to", "cdktn", folder)
+    assert result.exit_code == 0, result.output
+    after = _synth(folder, pythonpath=str(cdktn_site))
+    assert set(after) == set(before)
+    for stack in before:
+        for part in before[stack]:
+            assert after[stack][part] == before[stack][part], f"{stack}: {part} differs"
