@@ -27,6 +27,7 @@ from cdktf_fix.engine.arguments import CallSite
 from cdktf_fix.engine.context import FileContext, Place
 from cdktf_fix.engine.facts import Scope
 from cdktf_fix.engine.result import Safety
+from cdktf_fix.engine.rewrite import separator_like
 from cdktf_fix.engine.values import enclosing_class
 from cdktf_fix.schema.model import ClassInfo, name_words
 from codemods.base import ArgumentCodemod
@@ -82,20 +83,6 @@ def unique(base: str, taken: set[str]) -> str:
 
 # -- the edits ---------------------------------------------------------------------------------
 
-def _separator(comma):
-    """A comma to write between two arguments like ``comma``, without the comment its line may
-    end with (that stays after the argument it follows)."""
-    import libcst as cst
-
-    if not isinstance(comma, cst.Comma):
-        return cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-    comma = comma.with_changes(whitespace_before=cst.SimpleWhitespace(""))
-    layout = comma.whitespace_after
-    if isinstance(layout, cst.ParenthesizedWhitespace):
-        return comma.with_changes(whitespace_after=layout.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=[]))
-    return comma
-
-
 @dataclass(frozen=True)
 class InsertId:
     """``Class(scope, ...)`` -> ``Class(scope, "id", ...)``: the id goes after the scope, laid
@@ -117,14 +104,14 @@ class InsertId:
         args = list(node.args)
         first = args[0]
         if len(args) > 1:
-            args.insert(1, new.with_changes(comma=_separator(first.comma)))
+            args.insert(1, new.with_changes(comma=separator_like(first.comma)))
         elif isinstance(first.comma, cst.Comma):  # ``Class(\n    scope,\n)``: the new one takes the trailing comma
             opening = node.whitespace_before_args
-            between = _separator(cst.Comma(whitespace_after=opening) if isinstance(opening, cst.ParenthesizedWhitespace) else None)
+            between = separator_like(cst.Comma(whitespace_after=opening) if isinstance(opening, cst.ParenthesizedWhitespace) else None)
             args = [first.with_changes(comma=between), new.with_changes(comma=first.comma, whitespace_after_arg=first.whitespace_after_arg)]
             args[0] = args[0].with_changes(whitespace_after_arg=cst.SimpleWhitespace(""))
         else:
-            args = [first.with_changes(comma=_separator(None), whitespace_after_arg=cst.SimpleWhitespace("")), new.with_changes(whitespace_after_arg=first.whitespace_after_arg)]
+            args = [first.with_changes(comma=separator_like(None), whitespace_after_arg=cst.SimpleWhitespace("")), new.with_changes(whitespace_after_arg=first.whitespace_after_arg)]
         return node.with_changes(args=args)
 
 

@@ -12,6 +12,7 @@ from cdktf_fix.engine.arguments import CallSite, Match, match_field, value_fits
 from cdktf_fix.engine.context import FileContext
 from cdktf_fix.engine.facts import Scope
 from cdktf_fix.engine.result import Safety
+from cdktf_fix.engine.rewrite import separator_like
 from cdktf_fix.schema.model import shape_of, struct_of
 from codemods.base import ArgumentCodemod
 
@@ -32,12 +33,18 @@ def _rename_entry(schema, info, keyword: str) -> dict | None:
     if package != schema.aws_package:
         return None
     entry = keyword_renames().get((f"{module}.{info.name}", keyword))
-    return entry if entry is not None and info.param(entry["to"]) is not None else None
+    return entry if entry is not None and all(info.param(t) is not None for t in _targets(entry)) else None
+
+
+def _targets(entry: dict) -> tuple[str, ...]:
+    """The keywords a table entry renames to: one, or several that each get the value."""
+    return tuple(entry["to"]) if isinstance(entry["to"], list) else (entry["to"],)
 
 
 @dataclass(frozen=True)
 class RenameKeywords:
-    """Keywords of a call renamed, some with a new value: ((old, new, value code or None), ...)."""
+    """Keywords of a call renamed, some with a new value: ((old, new, value code or None), ...);
+    ``new`` may be a tuple of keywords that each get the value (one keyword split in two)."""
 
     renames: tuple[tuple[str, str, str | None], ...]
 
@@ -49,10 +56,14 @@ class RenameKeywords:
         for arg in node.args:
             if arg.keyword is not None and arg.keyword.value in table:
                 new, value = table[arg.keyword.value]
-                changes = {"keyword": cst.Name(new)}
                 if value is not None:
-                    changes["value"] = cst.parse_expression(value).with_changes(lpar=arg.value.lpar, rpar=arg.value.rpar)
-                arg = arg.with_changes(**changes)
+                    arg = arg.with_changes(value=cst.parse_expression(value).with_changes(lpar=arg.value.lpar, rpar=arg.value.rpar))
+                names = new if isinstance(new, tuple) else (new,)
+                between = separator_like(args[-1].comma if args else None)
+                for number, name in enumerate(names):
+                    last = number == len(names) - 1
+                    args.append(arg.with_changes(keyword=cst.Name(name), comma=arg.comma if last else between))
+                continue
             args.append(arg)
         return node.with_changes(args=args)
 
@@ -139,7 +150,8 @@ class KwargName(ArgumentCodemod):
             found = self._rename(ctx, info, keyword, frozenset(taken))
             if found is not None:
                 renames.append(found)
-                taken.add(found[0][1])
+                new = found[0][1]
+                taken.update(new if isinstance(new, tuple) else (new,))
         if not renames:
             self._nest(ctx, info, node, taken)
             return
@@ -176,7 +188,7 @@ class KwargName(ArgumentCodemod):
         (a proposal or a finding is recorded)."""
         written = keyword.arg
         entry = _rename_entry(ctx.schema, info, written)
-        if entry is not None and entry["to"] not in taken:
+        if entry is not None and not taken.intersection(_targets(entry)):
             return self._from_table(ctx, info, keyword, entry)
         match = match_field(info, written, taken)
         if match.how == "near" and not value_fits(keyword.value, info.param(match.field).type):
@@ -197,21 +209,25 @@ class KwargName(ArgumentCodemod):
         return None
 
     def _from_table(self, ctx: FileContext, info, keyword: ast.keyword, entry: dict):
-        written, target = entry["keyword"], entry["to"]
+        written, targets = entry["keyword"], _targets(entry)
+        target = targets[0] if len(targets) == 1 else targets
         value = None
         if "values" in entry:
             value = entry["values"].get(ctx.text(keyword.value).strip())
             if value is None:
-                ctx.finding(self.id, f"{info.name}: {written}={ctx.text(keyword.value)} has no counterpart ({entry['why']})", [f"{target}=" + v for v in entry["values"].values()])
+                shown = ", ".join(f"{t}=..." for t in targets)
+                suggestions = [", ".join(f"{t}={v}" for t in targets) for v in entry["values"].values()] or [shown]
+                ctx.finding(self.id, f"{info.name}: {written}={ctx.text(keyword.value, 40)} has no counterpart written here ({entry['why']}; {entry['source']})", suggestions)
                 return None
         return self._applied(ctx, info, keyword, target, value, Safety(entry.get("safety", "unsafe")), entry["why"])
 
     def _applied(self, ctx: FileContext, info, keyword: ast.keyword, field: str, value: str | None, safety: Safety, reason: str):
         written = keyword.arg
+        fields = field if isinstance(field, tuple) else (field,)
         if value is None:
-            old, new = f"{written}=", f"{field}="
+            old, new = f"{written}=", ", ".join(f"{f}=" for f in fields)
         else:
-            old, new = f"{written}={ctx.text(keyword.value)}", f"{field}={value}"
+            old, new = f"{written}={ctx.text(keyword.value)}", ", ".join(f"{f}={value}" for f in fields)
         fix = (old, new, f"{info.name} has no keyword {written} in {ctx.schema.label_of(info.module)}: {reason}", safety)
         if not ctx.allows(safety):
             ctx.fix(self.id, *fix)  # proposed, not applied

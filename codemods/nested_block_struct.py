@@ -9,6 +9,7 @@ from cdktf_fix.engine.arguments import Site, dict_struct, match_field, string_ke
 from cdktf_fix.engine.context import FileContext
 from cdktf_fix.engine.facts import Scope
 from cdktf_fix.engine.result import Safety
+from cdktf_fix.engine.rewrite import separator_like
 from cdktf_fix.schema.model import ClassInfo, shape_of
 from codemods.base import ArgumentCodemod
 
@@ -220,7 +221,7 @@ class HoistKeys:
                 from cdktf_fix.engine.rewrite import PairingError
 
                 raise PairingError("expected the block's dict")
-            comma = arg.comma if not isinstance(arg.comma, cst.MaybeSentinel) else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+            comma = separator_like(args[-1].comma if args else None)
             for number, (field, element) in enumerate(zip(self.fields, arg.value.elements)):
                 last = number == len(self.fields) - 1
                 args.append(arg.with_changes(keyword=cst.Name(field), value=element.value, comma=arg.comma if last else comma))

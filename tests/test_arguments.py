@@ -17,8 +17,10 @@ def test_every_keyword_rename_in_the_table_is_valid_for_the_schema(schema):
         info = schema.class_by_qualified(f"{schema.aws_package}.{qualified}")
         assert info is not None, qualified
         assert info.param(keyword) is None, f"{qualified}.{keyword} exists: no rename needed"
-        assert info.param(entry["to"]) is not None, f"{qualified} has no {entry['to']}"
-        assert entry["safety"] in ("safe", "unsafe") and entry["why"]
+        targets = entry["to"] if isinstance(entry["to"], list) else [entry["to"]]
+        for target in targets:
+            assert info.param(target) is not None, f"{qualified} has no {target}"
+        assert entry["safety"] in ("safe", "unsafe") and entry["why"] and entry["source"]
         for value in entry.get("values", {}).values():
             cst.parse_expression(value)
 

@@ -82,9 +82,11 @@ def match_field(info: ClassInfo, written: str, taken: frozenset[str] = frozenset
     near = difflib.get_close_matches(written, free, n=4, cutoff=0.8)
     if not near:
         # one name is the other's first words: ``self`` -> ``self_attribute``,
-        # ``maximum_event_age`` -> ``maximum_event_age_in_seconds``, ``interval_seconds`` -> ``interval``
+        # ``maximum_event_age`` -> ``maximum_event_age_in_seconds``, ``interval_seconds`` -> ``interval``;
+        # or a name of two words or more is another's last words, CloudFormation's shorter
+        # spelling: ``key_spec`` -> ``customer_master_key_spec``
         stem = written.rstrip("_")
-        near = [n for n in free if n.startswith(stem + "_") or stem.startswith(n + "_")]
+        near = [n for n in free if n.startswith(stem + "_") or stem.startswith(n + "_") or ("_" in stem and n.endswith("_" + stem))]
     if len(near) == 1:
         return Match(near[0], "near", tuple(near))
     if near:

@@ -548,3 +548,16 @@ class WrapInCall:
         no_space = cst.SimpleWhitespace("")
         argument = cst.Arg(value=value, keyword=cst.Name(self.keyword), equal=cst.AssignEqual(whitespace_before=no_space, whitespace_after=no_space))
         return cst.Call(func=cst.parse_expression(self.callee), args=[argument], lpar=node.lpar, rpar=node.rpar)
+
+
+def separator_like(comma) -> cst.Comma:
+    """A comma to put between two arguments laid out like ``comma`` (the one before them): its
+    line break and indentation, without the comment its line may end with (that stays where it
+    is).  No comma: ``, ``."""
+    if not isinstance(comma, cst.Comma):
+        return cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    comma = comma.with_changes(whitespace_before=cst.SimpleWhitespace(""))
+    layout = comma.whitespace_after
+    if isinstance(layout, cst.ParenthesizedWhitespace):
+        return comma.with_changes(whitespace_after=layout.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=[]))
+    return comma
