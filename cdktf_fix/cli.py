@@ -218,13 +218,33 @@ def migrate(
     verbose: Verbose = False, target: TargetOption = None, offline: Offline = False,
 ) -> None:
     """Move CDKTF projects to CDK Terrain: imports, dependency files and the code, repaired against the cdktn target; all or nothing per project. Exit 0 when nothing is left to report, 1 when findings remain (with --diff: when something would change), 2 when a project was not migrated or on a usage error."""
-    from cdktf_fix.io.runs import RunError
     from cdktf_fix.migrate.run import migrate_paths
 
+    _move(migrate_paths, paths, to, show_diff, _request(unsafe_fixes, select, ignore, config, target, offline), verbose)
+
+
+@app.command()
+def upgrade(
+    paths: Paths,
+    to: Annotated[str, typer.Option("--to", help="The provider release to port to: NAME==VERSION (cdktn-provider-aws==25.8.1), or a version of cdktf-cdktf-provider-aws.", show_default=False)],
+    show_diff: Annotated[bool, typer.Option("--diff", help="Print what would change as a unified diff; write nothing.")] = False,
+    unsafe_fixes: Unsafe = False, select: Select = None, ignore: Ignore = None, config: ConfigFile = None,
+    verbose: Verbose = False, offline: Offline = False,
+) -> None:
+    """Port projects to another provider release: the code repaired against that release (what it renamed or removed), the provider's pins moved to it; all or nothing per project. Exit codes as for migrate."""
+    from cdktf_fix.migrate.run import upgrade_paths
+
+    _move(upgrade_paths, paths, to, show_diff, _request(unsafe_fixes, select, ignore, config, None, offline), verbose)
+
+
+def _move(run, paths: list[str], to: str, show_diff: bool, request, verbose: bool) -> None:
+    """migrate and upgrade: run, print per project, exit."""
+    from cdktf_fix.io.runs import RunError
+
     if any(not p.strip() or p == "-" for p in paths):
-        _fail("migrate takes files and folders (not - or an empty path)")
+        _fail("takes files and folders (not - or an empty path)")
     try:
-        report = migrate_paths([Path(p) for p in paths], to, _request(unsafe_fixes, select, ignore, config, target, offline), write=not show_diff)
+        report = run([Path(p) for p in paths], to, request, write=not show_diff)
     except (RunError, ValueError) as error:
         _fail(str(error))
     out, err = _console(), _console(stderr=True)
@@ -236,14 +256,14 @@ def migrate(
                     out.print(_line((line, next((style for prefix, style in styles if line.startswith(prefix)), ""))))
         name = (str(project.root), "bold")
         if project.problems:
-            err.print(_line(name, ": ", ("not migrated", "red"), f" ({len(project.problems)} problem{'s' * (len(project.problems) != 1)}; nothing written)"))
+            err.print(_line(name, ": ", ("not moved", "red"), f" ({len(project.problems)} problem{'s' * (len(project.problems) != 1)}; nothing written)"))
             for problem in project.problems:
                 err.print(_line("  ", problem))
             continue
         files = sum(1 for f in project.files if f.result.changed)
-        verb = "would be migrated" if show_diff else "migrated"
+        verb = "would be moved" if show_diff else "moved"
         done = f"{files} file{'s' * (files != 1)}, {len(project.dependencies)} dependency file{'s' * (len(project.dependencies) != 1)}"
-        err.print(_line(name, ": ", (verb if project.changed else "nothing to migrate", "green"), f" ({done}; target {project.target})" if project.changed else ""))
+        err.print(_line(name, ": ", (verb if project.changed else "nothing to move", "green"), f" ({done}; target {project.target})" if project.changed else ""))
         for change in project.changes if verbose else ():
             err.print(_line("  ", change))
         for lock in project.relock:

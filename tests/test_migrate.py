@@ -1,4 +1,5 @@
-"""``cdktf-fix migrate --to cdktn``: a CDKTF project moved to CDK Terrain, all or nothing.
+"""``cdktf-fix migrate --to cdktn`` (a CDKTF project moved to CDK Terrain) and ``cdktf-fix
+upgrade --to VERSION`` (to another provider release), all or nothing per project.
 
 The project in ``tests/migration/cdktf_project`` has three stacks (a network, keys, and storage
 that reads a key of the keys stack), S3 backends, outputs, a data source, and every form of
@@ -80,7 +81,7 @@ def test_a_file_that_cannot_be_migrated_stops_its_project_and_nothing_of_it_is_w
     before = _files(folder)
     result = _migrate("--to", "cdktn", folder, other)
     assert result.exit_code == 2, result.output
-    assert "not migrated" in result.stderr and "broken.py" in result.stderr
+    assert "not moved" in result.stderr and "broken.py" in result.stderr
     assert _files(folder) == before
     assert "from cdktn import App" in (other / "main.py").read_text()  # another project is migrated
 
@@ -93,13 +94,54 @@ def test_a_provider_with_no_cdk_terrain_package_in_the_target_stops_the_project(
     (folder / "main.py").write_text(source)
     result = _migrate("--to", "cdktn", folder)
     assert result.exit_code == 2, result.output
-    assert "not migrated" in result.stderr
+    assert "not moved" in result.stderr
     assert (folder / "main.py").read_text() == source
 
 
 def test_only_cdk_terrain_is_a_destination(tmp_path):
     result = _migrate("--to", "pulumi", tmp_path)
     assert result.exit_code == 2 and "cdktn" in result.stderr
+
+
+# -- upgrade: another provider release ---------------------------------------------------------
+
+OLD_MAJOR = """from constructs import Construct
+from cdktf import App, TerraformStack
+from cdktf_cdktf_provider_aws.provider import AwsProvider
+from cdktf_cdktf_provider_aws.eip import Eip
+from cdktf_cdktf_provider_aws.eks_addon import EksAddon
+
+
+class Addresses(TerraformStack):
+    def __init__(self, scope: Construct, id: str):
+        super().__init__(scope, id)
+        AwsProvider(self, "aws", region="us-east-1")
+        Eip(self, "nat", vpc=True)
+        EksAddon(self, "cni", cluster_name="main", addon_name="vpc-cni", resolve_conflicts="OVERWRITE")
+"""
+
+
+def test_upgrade_ports_the_code_and_bumps_the_pin(tmp_path):
+    """A project pinned to provider 19.50.0 (AWS provider 5) ported to 21.22.1 (AWS provider 6):
+    what 6 removed is rewritten as its upgrade guide says, the pin moves, its comment stays."""
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "requirements.txt").write_text("cdktf==0.21.0\ncdktf-cdktf-provider-aws==19.50.0  # pinned a year ago\n")
+    (folder / "main.py").write_text(OLD_MAJOR)
+    result = runner.invoke(app, ["upgrade", "--offline", "--to", "21.22.1", str(folder)])
+    assert result.exit_code == 0, result.output
+    code = (folder / "main.py").read_text()
+    assert 'Eip(self, "nat", domain="vpc")' in code
+    assert 'resolve_conflicts_on_create="OVERWRITE", resolve_conflicts_on_update="OVERWRITE"' in code
+    assert (folder / "requirements.txt").read_text() == "cdktf==0.21.0\ncdktf-cdktf-provider-aws==21.22.1  # pinned a year ago\n"
+    again = runner.invoke(app, ["upgrade", "--offline", "--to", "cdktf-cdktf-provider-aws==21.22.1", str(folder)])
+    assert again.exit_code == 0 and "nothing to move" in again.stderr
+
+
+@pytest.mark.parametrize("to", ["latest", "cdktf-cdktf-provider-aws>=21", "x==1==2"])
+def test_upgrade_wants_one_release(tmp_path, to):
+    result = runner.invoke(app, ["upgrade", "--offline", "--to", to, str(tmp_path)])
+    assert result.exit_code == 2 and "--to" in result.stderr
 
 
 # -- the real synth ------------------------------------------------------------------------------

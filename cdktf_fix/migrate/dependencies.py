@@ -130,10 +130,12 @@ def _allowing(result: str, specifier: str, target: str) -> str:
     return result
 
 
-def plan_dependencies(root: Path, versions: Callable[[str], str | None]) -> DependencyPlan:
+def plan_dependencies(root: Path, versions: Callable[[str], str | None], rename: Callable[[str], str | None] = renamed) -> DependencyPlan:
     """The plan that moves the project at ``root`` to CDK Terrain; ``versions(distribution)``
-    gives the version targeted for a ``cdktn`` distribution, None when it has no release."""
-    planner = _Planner(Path(root), versions)
+    gives the version targeted for a ``cdktn`` distribution, None when it has no release.
+    ``rename`` says which distributions move and under which name (``upgrade`` keeps the name
+    of the one provider it moves to another version)."""
+    planner = _Planner(Path(root), versions, rename)
     done: set[Path] = set()
     for rel in requirement_files(planner.root):
         planner.requirements(planner.root / rel, done)
@@ -154,8 +156,8 @@ def plan_dependencies(root: Path, versions: Callable[[str], str | None]) -> Depe
 
 
 class _Planner:
-    def __init__(self, root: Path, versions: Callable[[str], str | None]):
-        self.root, self.versions, self.known = root, versions, {}
+    def __init__(self, root: Path, versions: Callable[[str], str | None], rename: Callable[[str], str | None] = renamed):
+        self.root, self.versions, self.rename, self.known = root, versions, rename, {}
         self.edits, self.changes, self.relock, self.problems = {}, [], [], []
 
     def read(self, path: Path) -> str | None:
@@ -204,7 +206,7 @@ class _Planner:
                                      "requirement naming cdktf): edit it by hand")
             return None
         name, spec = match.group("name"), match.group("spec")
-        new = renamed(name)
+        new = self.rename(name)
         if not (target := self.target(name, new, where)):
             return None
         head, inner = text[match.start("name"):match.end()].strip(), spec.strip()
@@ -216,7 +218,8 @@ class _Planner:
         mapped = f"({mapped})" if inner.startswith("(") and mapped else mapped
         start = match.start("spec") + len(spec) - len(spec.lstrip())
         new_head = new + text[match.end("name"):start] + mapped
-        return text[:match.start("name")] + new_head + text[match.end("spec"):], f"{where}: {head} -> {new_head}"
+        moved = text[:match.start("name")] + new_head + text[match.end("spec"):]
+        return (moved, f"{where}: {head} -> {new_head}") if moved != text else None  # None: there already
 
     def requirements(self, path: Path, done: set[Path]) -> None:
         """A requirements file, line by line, then the files it includes with ``-r``."""
@@ -304,7 +307,7 @@ class _Planner:
                     siblings: set[str], fragments: list[str]) -> None:
         """A poetry or Pipfile dependency, ``name = "constraint"`` or a table with ``version``:
         the key renamed where it stands, the constraint moved."""
-        new = renamed(key.key)
+        new = self.rename(key.key)
         if not (target := self.target(key.key, new, where)):
             return
         version = item if isinstance(item, String) else item.get("version") if isinstance(item, dict) else None
@@ -316,6 +319,8 @@ class _Planner:
         if problem:
             self.problems.append(f"{where}: cannot migrate {key.key} {problem}: edit it by hand")
             return
+        if key.key == new and (mapped is None or mapped == str(version)):
+            return  # there already
         if mapped is not None and isinstance(item, String):
             item = _string_like(item, mapped)
         elif mapped is not None:
@@ -335,7 +340,7 @@ def _unmovable(key, item, version, new: str, siblings: set[str]) -> str | None:
         return "(a dotted key, or several constraints)"
     if source := next((s for s in _SOURCES if isinstance(item, dict) and s in item), None):
         return f"installed from a {source} source"
-    if new in siblings:
+    if new in siblings and canonicalize_name(key.key) != new:
         return f"listed beside {new}: remove one"
     return "(a version that is not a string)" if version is not None and not isinstance(version, String) else None
 

@@ -1,4 +1,8 @@
-"""``cdktf-fix migrate --to cdktn``: a CDKTF project moved to CDK Terrain, all or nothing.
+"""``cdktf-fix migrate --to cdktn`` and ``cdktf-fix upgrade --to VERSION``: projects moved to
+CDK Terrain, or to another provider release, all or nothing.
+
+``upgrade`` is the same run with the provider release as the target and its pins moved to that
+version (the distribution keeps its name); what follows describes ``migrate``.
 
 Per project (the nearest folder with ``cdktf.json`` or a manifest above each file; a file in
 none is a project of its own):
@@ -83,11 +87,38 @@ def _project_of(path: Path) -> Path:
 
 def migrate_paths(paths: list[Path], to: str, request: Request, write: bool) -> MigrationReport:
     """Migrate every project under ``paths`` to ``to`` (``cdktn``); write when ``write``."""
-    from cdktf_fix.migrate.dependencies import plan_dependencies
+    from cdktf_fix.migrate.dependencies import renamed
 
     if to not in FRAMEWORKS_TO:
         raise ValueError(f"--to {to}: the one framework to migrate to is {', '.join(FRAMEWORKS_TO)}")
     request = Request(request.unsafe_fixes, request.select, request.ignore, request.config, (to, *request.target), request.offline, migrate=True)
+    return _move(paths, request, write, renamed)
+
+
+def upgrade_paths(paths: list[Path], to: str, request: Request, write: bool) -> MigrationReport:
+    """Port every project under ``paths`` to the provider release ``to`` (``cdktf-cdktf-provider-aws==19.50.0``,
+    or a bare version of cdktf-cdktf-provider-aws): the code repaired against it, its pins bumped."""
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.utils import canonicalize_name
+
+    text = to if not to[:1].isdigit() else f"cdktf-cdktf-provider-aws=={to}"
+    try:
+        wanted = Requirement(text)
+    except InvalidRequirement as error:
+        raise ValueError(f"--to {to}: not a version or a requirement ({error})") from None
+    pins = [s for s in wanted.specifier if s.operator == "=="]
+    if len(pins) != 1 or len(wanted.specifier) != 1:
+        raise ValueError(f"--to {to}: give one release (NAME==VERSION, or a version of cdktf-cdktf-provider-aws)")
+    name, version = canonicalize_name(wanted.name), pins[0].version
+    request = Request(request.unsafe_fixes, request.select, request.ignore, request.config, (*request.target, f"{name}=={version}"), request.offline)
+    return _move(paths, request, write, lambda d: name if canonicalize_name(d) == name else None)
+
+
+def _move(paths: list[Path], request: Request, write: bool, rename) -> MigrationReport:
+    """Every project under ``paths`` repaired against the request's target, its dependency
+    files moved with ``rename``; all or nothing per project."""
+    from cdktf_fix.migrate.dependencies import plan_dependencies
+
     settings = _settings(request)
     report = process(settings.engine_for, list(iter_source_files(paths)), write=False, roots=paths, excluded=settings.excluded)
     projects: dict[Path, ProjectMigration] = {}
@@ -97,10 +128,10 @@ def migrate_paths(paths: list[Path], to: str, request: Request, write: bool) -> 
         project.files.append(outcome)
         project.target = project.target or outcome.result.target
     for project in projects.values():
-        _check(project, to)
+        _check(project)
         if not project.problems and project.target:
             versions = _versions(project.target)
-            plan = plan_dependencies(project.root, versions.get)
+            plan = plan_dependencies(project.root, versions.get, rename)
             project.problems += plan.problems
             project.changes, project.relock = plan.changes, plan.relock
             project.dependencies = [FileEdit(p, _read(p), text) for p, text in plan.edits.items()]
@@ -109,7 +140,7 @@ def migrate_paths(paths: list[Path], to: str, request: Request, write: bool) -> 
     return MigrationReport(sorted(projects.values(), key=lambda p: str(p.root)), settings.notices)
 
 
-def _check(project: ProjectMigration, to: str) -> None:
+def _check(project: ProjectMigration) -> None:
     for outcome in project.files:
         if outcome.error:
             project.problems.append(f"{outcome.path}: {outcome.error}")
