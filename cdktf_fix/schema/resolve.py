@@ -87,6 +87,9 @@ def candidate_modules(schema: SchemaIndex, module: str) -> list[str]:
     package = schema.package_of(module)
     short = module.rpartition(".")[2] if module.startswith(package + ".") else module
     found = schema.modules_with_key(short, package)
+    twin = data_source_twin(schema, package, short)
+    if twin is not None and twin not in found:
+        found.append(twin)  # ``iam_policy_document`` is the data source ``data_aws_iam_policy_document``
     if package != schema.aws_package:
         return found  # the service aliases are the AWS provider's
     for wrong, right in service_prefixes():
@@ -95,6 +98,19 @@ def candidate_modules(schema: SchemaIndex, module: str) -> list[str]:
             if schema.has_module(real) and real not in found:
                 found.append(real)
     return found
+
+
+def data_source_twin(schema: SchemaIndex, package: str, short: str) -> str | None:
+    """The data-source module of a provider whose name is ``short`` behind the provider's data
+    prefix (``iam_policy_document`` -> ``data_aws_iam_policy_document``), when it exists and
+    ``short`` itself is no module: models drop the prefix Terraform's data sources carry."""
+    from cdktf_fix.schema.packages import FRAMEWORKS
+
+    prefix = next((f.provider_prefix.replace("-", "_") for f in FRAMEWORKS.values() if package.startswith(f.provider_prefix.replace("-", "_"))), None)
+    if prefix is None or short.startswith("data_") or schema.has_module(f"{package}.{short}"):
+        return None
+    twin = f"{package}.data_{package[len(prefix):]}_{short}"
+    return twin if schema.has_module(twin) else None
 
 
 def class_aliases(name: str) -> list[str]:
@@ -137,6 +153,10 @@ def _resolve_class(schema: SchemaIndex, hint_modules: list[str], name: str, usag
     for module in hint_modules:
         if schema.defines(module, name):
             return Resolution(module, name, Safety.SAFE, "exists")
+        data_name = "Data" + _camel(module.rpartition(".")[2].split("_")[1]) + name if module.rpartition(".")[2].startswith("data_") else None
+        if data_name and schema.defines(module, data_name) and _kind_fits("data", usage):
+            # ``IamPolicyDocument`` from the data-source twin module: its class carries the prefix too
+            return Resolution(module, data_name, Safety.SAFE, "the data source the name stands for, without its Data prefix")
 
     # 2./3. same spelling key (case, underscores, A suffixes), then exact name elsewhere
     keyed = keep(schema.same_key(name))
