@@ -13,8 +13,21 @@ MODULE_PROBLEMS = frozenset({"imports", "flat", "module", "pseudo-module"})  # m
 
 def missing(ctx: FileContext, what: str, module: str) -> str:
     """``s3_bucket_versioning.S3BucketVersioning does not exist in cdktn-provider-aws 25.8.1``:
-    what does not exist is said of the package version it was looked up in."""
-    return f"{what} does not exist in {ctx.schema.label_of(module)}"
+    what does not exist is said of the package version it was looked up in, and when the AWS
+    provider removed it in a later major, which release did (``provider_history.json``)."""
+    return f"{what} does not exist in {ctx.schema.label_of(module)}{removed_by(ctx, what, module)}"
+
+
+def removed_by(ctx: FileContext, what: str, module: str) -> str:
+    """``; db_security_group was removed by cdktf-cdktf-provider-aws 16.0.9 (aws 5.13.1); ...``
+    for a module or class (``module.Class``) of the AWS provider that an older major had."""
+    if module.partition(".")[0] != ctx.schema.aws_package:
+        return ""
+    from cdktf_fix.schema.history import removed_class, removed_module
+
+    name = what.rpartition(".")[2]
+    removal = removed_class(module, name) if name[:1].isupper() else removed_module(module)
+    return f"; {removal.describe()}" if removal is not None else ""
 
 
 def qualified(module: str | None, name: str | None) -> str:

@@ -115,6 +115,17 @@ def flattened_block(schema, info, written: str, value: ast.expr) -> tuple[str, s
     return found[0] if len(found) == 1 else None
 
 
+def _history(ctx: FileContext, info, keyword: str) -> str:
+    """``; eks_addon.EksAddon keyword resolve_conflicts was removed by ...`` when the AWS
+    provider's history says it was (the API of an older major), else nothing."""
+    if info.module.partition(".")[0] != ctx.schema.aws_package:
+        return ""
+    from cdktf_fix.schema.history import removed_keyword
+
+    removal = removed_keyword(info.module, info.name, keyword)
+    return f"; {removal.describe()}" if removal is not None else ""
+
+
 class KwargName(ArgumentCodemod):
     id = "kwarg-name"
     summary = "A keyword the called resource, data source, provider, struct or cdktf class does not accept"
@@ -129,7 +140,8 @@ class KwargName(ArgumentCodemod):
         "Safe when the schema leaves one candidate: the snake_case spelling of a camelCase or "
         "PascalCase keyword, or the one close field name not already passed. Renames the schema "
         "cannot infer come from cdktf_fix/data/keyword_renames.json, each with its own safety. "
-        "Several close names: unsafe (the closest is picked). A keyword that spells a block and "
+        "Several close names: unsafe (the closest is picked). A keyword the AWS provider removed "
+        "in a later major says so in its finding (cdktf_fix/data/provider_history.json). A keyword that spells a block and "
         "one of its fields (delete_marker_replication_status) becomes that block holding the "
         "value (delete_marker_replication={\"status\": ...}): safe when the block is single, "
         "not passed already, and no other split of the name names a field. None: a finding."
@@ -205,7 +217,7 @@ class KwargName(ArgumentCodemod):
         if nested is not None and nested[0] not in taken:
             return None  # folded into its block by _nest
         names = [p.name for p in info.params]
-        ctx.finding(self.id, f"{info.name} has no keyword '{written}' in {ctx.schema.label_of(info.module)} and no field close to it", list(match.candidates) or names)
+        ctx.finding(self.id, f"{info.name} has no keyword '{written}' in {ctx.schema.label_of(info.module)} and no field close to it{_history(ctx, info, written)}", list(match.candidates) or names)
         return None
 
     def _from_table(self, ctx: FileContext, info, keyword: ast.keyword, entry: dict):
