@@ -262,3 +262,25 @@ def test_diff(script):
     # "back" came back in 3.0.0: not removed
     assert removed["keywords"] == {"thing.Thing": {"old": {"added_then": ["new"], "in": "2.0.0", "last": "1.0.0"}}}
     assert script.extends("ThingBlockDeep", "ThingBlock") and not script.extends("ThingBlocks", "ThingBlock")
+
+
+def test_every_upgrade_guide_rename_is_a_removal_of_that_major_in_the_history():
+    """Each keyword_renames.json entry sourced from the AWS provider's upgrade guide (or
+    changelog) of major N is checked against both schemas: the history records that the old
+    keyword was in a release wrapping an older major and gone from one wrapping N (the new
+    keyword is checked against the target's schema in tests/test_arguments.py)."""
+    from codemods.kwarg_name import keyword_renames
+
+    checked = 0
+    for (qualified, keyword), entry in keyword_renames().items():
+        major = re.search(r"version-(\d+)-upgrade|CHANGELOG (\d+)\.0\.0", entry["source"])
+        if not major:
+            continue
+        wanted = int(major.group(1) or major.group(2))
+        module, _, name = qualified.partition(".")
+        removal = history.removed_keyword(module, name, keyword)
+        assert removal is not None, f"{qualified}.{keyword}: the history does not record its removal"
+        assert removal.removed_in_terraform.startswith(f"aws {wanted}."), (qualified, keyword, removal.removed_in_terraform)
+        assert not removal.last_terraform.startswith(f"aws {wanted}."), (qualified, keyword, removal.last_terraform)
+        checked += 1
+    assert checked >= 8
