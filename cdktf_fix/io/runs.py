@@ -119,7 +119,7 @@ class Settings:
         return bool(config.exclude) and config.excluded(path)
 
 
-def _settings(request: Request) -> Settings:
+def settings_for(request: Request) -> Settings:
     from codemods import BY_ID
 
     return Settings(request, set(BY_ID))
@@ -136,7 +136,7 @@ def options_here(request: Request) -> Options:
 
 def repair_paths(paths: list[Path], request: Request, write: bool) -> RunReport:
     """Repair (and, when ``write``, rewrite) every Python and markdown file under ``paths``."""
-    settings = _settings(request)
+    settings = settings_for(request)
     items = list(iter_source_files(paths))
     for item in items:  # every configuration first: a broken one stops the run before any write
         if not isinstance(item, tuple):
@@ -148,7 +148,7 @@ def repair_paths(paths: list[Path], request: Request, write: bool) -> RunReport:
 
 def repair_stdin(request: Request, filename: str | None, limit: int) -> tuple[RunReport, bool]:
     """Repair what standard input holds (at most ``limit`` bytes); (its report, its BOM)."""
-    settings = _settings(request)
+    settings = settings_for(request)
     outcome, bom = _stdin_outcome(settings, filename, limit)
     return RunReport([outcome], settings.notices), bom
 

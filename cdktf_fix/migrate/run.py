@@ -27,7 +27,7 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cdktf_fix.io.runs import Request, _settings
+from cdktf_fix.io.runs import Request, settings_for
 from cdktf_fix.io.sources import FileOutcome, error_reason, iter_source_files, process, read_source, write_source
 from cdktf_fix.schema.target import project_facts
 
@@ -119,7 +119,7 @@ def _move(paths: list[Path], request: Request, write: bool, rename) -> Migration
     files moved with ``rename``; all or nothing per project."""
     from cdktf_fix.migrate.dependencies import plan_dependencies
 
-    settings = _settings(request)
+    settings = settings_for(request)
     report = process(settings.engine_for, list(iter_source_files(paths)), write=False, roots=paths, excluded=settings.excluded)
     projects: dict[Path, ProjectMigration] = {}
     for outcome in report.files:
