@@ -29,6 +29,17 @@ runner = CliRunner()
 CDKTN = ("cdktn==0.24.0", "cdktn-provider-aws==25.8.1", "constructs==10.7.2")
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache(monkeypatch, tmp_path):
+    """No schema or release list remembered from other runs: offline, what is shipped only."""
+    from cdktf_fix.schema import target
+
+    monkeypatch.setenv("CDKTF_FIX_CACHE_DIR", str(tmp_path / "cache"))
+    target.clear_caches()
+    yield
+    target.clear_caches()
+
+
 def _copy(tmp_path: Path) -> Path:
     folder = tmp_path / "project"
     shutil.copytree(PROJECT, folder, ignore=shutil.ignore_patterns("cdktf.out", "__pycache__"))
@@ -86,7 +97,9 @@ def test_a_file_that_cannot_be_migrated_stops_its_project_and_nothing_of_it_is_w
     assert "from cdktn import App" in (other / "main.py").read_text()  # another project is migrated
 
 
-def test_a_provider_with_no_cdk_terrain_package_in_the_target_stops_the_project(tmp_path):
+def test_a_provider_whose_cdk_terrain_release_is_not_known_offline_stops_the_project(tmp_path):
+    """Online the newest cdktn-provider-random would be the target; offline with nothing cached
+    no release of it is known, so its imports cannot move: the project is left whole."""
     folder = tmp_path / "p"
     folder.mkdir()
     (folder / "requirements.txt").write_text("cdktf==0.21.0\ncdktf-cdktf-provider-random==12.0.1\n")

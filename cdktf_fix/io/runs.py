@@ -106,6 +106,8 @@ class Settings:
         from cdktf_fix.engine import Engine
 
         config = self.config_for(path)
+        if self.request.migrate:  # the code is checked against the counterparts of what it imports
+            imported = frozenset(migrated_package(p) for p in imported)
         index = self._targets.index_for(path, config, imported, self.notice)
         key = (id(config), generated, id(index))
         engine = self._engines.get(key)
@@ -117,6 +119,15 @@ class Settings:
     def excluded(self, path: Path) -> bool:
         config = self.config_for(path)
         return bool(config.exclude) and config.excluded(path)
+
+
+def migrated_package(package: str) -> str:
+    """``cdktf_cdktf_provider_random`` -> ``cdktn_provider_random``, ``cdktf`` -> ``cdktn``: the
+    CDK Terrain package of an imported CDKTF one (others as they are)."""
+    if package == "cdktf":
+        return "cdktn"
+    prefix = "cdktf_cdktf_provider_"
+    return "cdktn_provider_" + package[len(prefix):] if package.startswith(prefix) else package
 
 
 def settings_for(request: Request) -> Settings:

@@ -91,8 +91,38 @@ def migrate_paths(paths: list[Path], to: str, request: Request, write: bool) -> 
 
     if to not in FRAMEWORKS_TO:
         raise ValueError(f"--to {to}: the one framework to migrate to is {', '.join(FRAMEWORKS_TO)}")
-    request = Request(request.unsafe_fixes, request.select, request.ignore, request.config, (to, *request.target), request.offline, migrate=True)
+    providers = _providers_to_find(paths, request.target)
+    request = Request(request.unsafe_fixes, request.select, request.ignore, request.config, (to, *providers, *request.target), request.offline, migrate=True)
     return _move(paths, request, write, renamed)
+
+
+def _providers_to_find(paths: list[Path], given: tuple[str, ...]) -> list[str]:
+    """``cdktn-provider-<p>>=0`` for each prebuilt provider other than AWS that the code imports
+    (``cdktf_cdktf_provider_random``) and the command line does not name: the newest CDK
+    Terrain release of it is the target (offline: the newest known here), so its import can
+    move and the code is checked against it.  AWS has the target's default."""
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.utils import canonicalize_name
+
+    from cdktf_fix.schema.target import imported_packages
+
+    named = set()
+    for text in given:
+        try:
+            named.add(canonicalize_name(Requirement(text).name))
+        except InvalidRequirement:
+            pass  # the target machinery reports it
+    found: set[str] = set()
+    for item in iter_source_files(paths):
+        if isinstance(item, tuple):
+            continue
+        try:
+            found |= imported_packages(read_source(item).text)
+        except (OSError, ValueError):
+            continue  # reported when the file is repaired
+    prefix = "cdktf_cdktf_provider_"
+    wanted = sorted("cdktn-provider-" + p[len(prefix):].replace("_", "-") for p in found if p.startswith(prefix) and p != prefix + "aws")
+    return [f"{d}>=0" for d in wanted if d not in named]
 
 
 def upgrade_paths(paths: list[Path], to: str, request: Request, write: bool) -> MigrationReport:
