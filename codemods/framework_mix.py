@@ -6,7 +6,7 @@ import ast
 
 from cdktf_fix.engine.context import FileContext
 from cdktf_fix.engine.result import Safety
-from cdktf_fix.schema.packages import FRAMEWORKS, framework_of
+from cdktf_fix.schema.packages import counterpart, framework_of
 from codemods.base import Codemod
 
 NAMES = {"cdktf": "CDKTF", "cdktn": "CDK Terrain"}
@@ -44,12 +44,12 @@ class FrameworkMix(Codemod):
             other = framework_of_module(module)
             if other is None or other == mine:
                 continue  # a provider of the target's framework with no schema here: a notice, not a finding
-            counterpart = _counterpart(module, other, mine)
-            exists = counterpart is not None and (schema.has_module(counterpart) or counterpart in schema.core_packages or counterpart in schema.provider_packages)
+            moved = counterpart(module, other, mine)
+            exists = moved is not None and (schema.has_module(moved) or moved in schema.core_packages or moved in schema.provider_packages)
             if exists and ctx.options.migrate:
                 self._migrate(ctx, statement, ordinal, other, mine)
                 continue
-            suggestions = [counterpart] if exists else []
+            suggestions = [moved] if exists else []
             package = module.partition(".")[0]
             if uses_target:
                 message = (
@@ -70,7 +70,7 @@ class FrameworkMix(Codemod):
         modules = [statement.module] if type(statement) is ast.ImportFrom else [a.name for a in statement.names]
         roots = {}
         for module in modules:
-            new = _counterpart(module, source, target)
+            new = counterpart(module, source, target)
             if new is not None:
                 roots[module.partition(".")[0]] = new.partition(".")[0]
         edits = []
@@ -84,17 +84,6 @@ class FrameworkMix(Codemod):
         new = ", ".join(roots[r] for r in sorted(roots))
         if ctx.fix(self.id, old, new, f"{NAMES[source]} -> {NAMES[target]}: {old} is {new}", Safety.SAFE, edits, at=statement):
             ctx.imports.moved_roots[ordinal] = tuple(roots.items())
-
-
-def _counterpart(module: str, source: str, target: str) -> str | None:
-    """``cdktf_cdktf_provider_aws.s3_bucket`` -> ``cdktn_provider_aws.s3_bucket``; ``cdktf`` -> ``cdktn``."""
-    root, dot, rest = module.partition(".")
-    if root == source:
-        return target + dot + rest
-    prefix = FRAMEWORKS[source].provider_prefix.replace("-", "_")
-    if root.startswith(prefix):
-        return FRAMEWORKS[target].provider_prefix.replace("-", "_") + root[len(prefix):] + dot + rest
-    return None
 
 
 def _label(schema) -> str:

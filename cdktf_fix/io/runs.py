@@ -16,6 +16,7 @@ from pathlib import Path
 
 from cdktf_fix.engine.options import Options
 from cdktf_fix.io.config import Config, ConfigError, find_config, load_config
+from cdktf_fix.schema.packages import counterpart
 from cdktf_fix.schema.target import TargetError, Targets
 from cdktf_fix.io.sources import FileOutcome, RunReport, error_reason, decode_source, iter_source_files, process, repair_as
 
@@ -107,7 +108,7 @@ class Settings:
 
         config = self.config_for(path)
         if self.request.migrate:  # the code is checked against the counterparts of what it imports
-            imported = frozenset(migrated_package(p) for p in imported)
+            imported = frozenset(counterpart(p, "cdktf", "cdktn") or p for p in imported)
         index = self._targets.index_for(path, config, imported, self.notice)
         key = (id(config), generated, id(index))
         engine = self._engines.get(key)
@@ -119,15 +120,6 @@ class Settings:
     def excluded(self, path: Path) -> bool:
         config = self.config_for(path)
         return bool(config.exclude) and config.excluded(path)
-
-
-def migrated_package(package: str) -> str:
-    """``cdktf_cdktf_provider_random`` -> ``cdktn_provider_random``, ``cdktf`` -> ``cdktn``: the
-    CDK Terrain package of an imported CDKTF one (others as they are)."""
-    if package == "cdktf":
-        return "cdktn"
-    prefix = "cdktf_cdktf_provider_"
-    return "cdktn_provider_" + package[len(prefix):] if package.startswith(prefix) else package
 
 
 def settings_for(request: Request) -> Settings:

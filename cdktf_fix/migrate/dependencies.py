@@ -38,6 +38,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 from tomlkit.items import Array, InlineTable, SingleKey, String, Table
 
+from cdktf_fix.schema.packages import counterpart, distribution_of, import_name
 from cdktf_fix.schema.pins import COMMENT, MAX_BYTES, included_file, real_path, requirement_files, poetry_specifier
 
 LOCKS = ("uv.lock", "poetry.lock", "Pipfile.lock", "pdm.lock", "pylock.toml", "pylock.*.toml")
@@ -60,10 +61,8 @@ class DependencyPlan:
 def renamed(distribution: str) -> str | None:
     """The CDK Terrain distribution of a CDKTF one (``cdktf-cdktf-provider-aws`` ->
     ``cdktn-provider-aws``), None for any other."""
-    name = canonicalize_name(distribution)
-    if name == "cdktf":
-        return "cdktn"
-    return "cdktn-provider-" + name[21:] if name.startswith("cdktf-cdktf-provider-") and name[21:] else None
+    moved = counterpart(import_name(distribution), "cdktf", "cdktn")
+    return distribution_of(moved) if moved else None
 
 
 def map_specifier(specifier: str, target: str) -> str:

@@ -104,6 +104,7 @@ def _providers_to_find(paths: list[Path], given: tuple[str, ...]) -> list[str]:
     from packaging.requirements import InvalidRequirement, Requirement
     from packaging.utils import canonicalize_name
 
+    from cdktf_fix.schema.packages import FRAMEWORKS, counterpart, distribution_of, framework_of, is_provider
     from cdktf_fix.schema.target import imported_packages
 
     named = set()
@@ -120,8 +121,8 @@ def _providers_to_find(paths: list[Path], given: tuple[str, ...]) -> list[str]:
             found |= imported_packages(read_source(item).text)
         except (OSError, ValueError):
             continue  # reported when the file is repaired
-    prefix = "cdktf_cdktf_provider_"
-    wanted = sorted("cdktn-provider-" + p[len(prefix):].replace("_", "-") for p in found if p.startswith(prefix) and p != prefix + "aws")
+    moved = {distribution_of(counterpart(p, "cdktf", "cdktn") or p) for p in found}
+    wanted = sorted(d for d in moved if is_provider(d) and framework_of(d) == "cdktn" and d != FRAMEWORKS["cdktn"].aws)
     return [f"{d}>=0" for d in wanted if d not in named]
 
 

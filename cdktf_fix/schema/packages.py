@@ -54,6 +54,20 @@ def distribution_of(package: str) -> str:
     return canonicalize_name(package)
 
 
+def counterpart(module: str, source: str, target: str) -> str | None:
+    """A module (or package) of framework ``source`` as framework ``target`` names it, None when
+    it is neither the core nor a prebuilt provider of ``source``: ``cdktf`` -> ``cdktn``,
+    ``cdktf_cdktf_provider_aws.s3_bucket`` -> ``cdktn_provider_aws.s3_bucket``.  The two
+    frameworks have the same modules and classes."""
+    root, dot, rest = module.partition(".")
+    if root == source:
+        return target + dot + rest
+    prefix = import_name(FRAMEWORKS[source].provider_prefix + "x")[:-1]
+    if root.startswith(prefix) and len(root) > len(prefix):
+        return import_name(FRAMEWORKS[target].provider_prefix + "x")[:-1] + root[len(prefix):] + dot + rest
+    return None
+
+
 def framework_of(distribution: str) -> str | None:
     """The framework a core or prebuilt provider distribution belongs to, else None."""
     name = canonicalize_name(distribution)
