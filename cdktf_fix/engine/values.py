@@ -70,7 +70,11 @@ def bound_value(ctx, name: ast.expr) -> ast.expr | None:
     symbol = ctx.facts.symbol_of_name(name)
     if symbol is None or symbol.imports or symbol.binds != 1 or len(symbol.stores) != 1:
         return None
-    statement, target = symbol.stores[0].statement, symbol.stores[0].node
+    return _assigned(symbol.stores[0].statement, symbol.stores[0].node)
+
+
+def _assigned(statement: ast.stmt, target: ast.expr) -> ast.expr | None:
+    """The value ``statement`` assigns to ``target`` alone (``x = v``, ``x: T = v``)."""
     if type(statement) is ast.Assign and len(statement.targets) == 1 and statement.targets[0] is target:
         return statement.value
     if type(statement) is ast.AnnAssign and statement.target is target:
@@ -80,12 +84,7 @@ def bound_value(ctx, name: ast.expr) -> ast.expr | None:
 
 def _constructed(ctx, statement: ast.stmt, target: ast.expr) -> ClassInfo | None:
     """The construct class ``statement`` assigns a new instance of to ``target``, if it does."""
-    if type(statement) is ast.Assign and len(statement.targets) == 1 and statement.targets[0] is target:
-        value = statement.value
-    elif type(statement) is ast.AnnAssign and statement.target is target:
-        value = statement.value
-    else:
-        return None
+    value = _assigned(statement, target)
     if type(value) is not ast.Call:
         return None
     info = ctx.resolve(value.func)
