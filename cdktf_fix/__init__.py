@@ -2,10 +2,13 @@
 
     from cdktf_fix import repair_source
     result = repair_source(code)   # .new_source, .fixes, .findings, .status
+
+    from cdktf_fix import repair_record
+    repair_record(text).text       # one dataset record (Python or a markdown response): Ray, Spark, datasets.map
 """
 
 __version__ = "0.1.0"
-__all__ = ["__version__", "repair_source", "Engine", "Options", "load_index"]
+__all__ = ["__version__", "repair_source", "repair_record", "Engine", "Options", "load_index"]
 
 
 def __getattr__(name: str):
@@ -18,6 +21,10 @@ def __getattr__(name: str):
         from cdktf_fix.engine.options import Options
 
         return Options
+    if name == "repair_record":
+        from cdktf_fix.io.records import repair_record
+
+        return repair_record
     if name == "load_index":
         from cdktf_fix.schema import load_index
 

@@ -44,15 +44,14 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cdktf_fix.engine import may_hold_provider_code
 from cdktf_fix.engine.options import Options
 from cdktf_fix.engine.result import RepairResult, Status
 from cdktf_fix.io import sources
 from cdktf_fix.io.errors import BatchError, BatchInterrupted
 from cdktf_fix.io.jsonl import Misplaced, lines, replace_string, split_line, string_field, with_counts
-from cdktf_fix.io.markdown import python_blocks
 from cdktf_fix.io.atomic import AtomicFile, stat_or_none
 from cdktf_fix.io.outputs import Stage, check_outputs, real_path, write_new, write_report
+from cdktf_fix.io.records import repair_value
 from cdktf_fix.io.sources import (
     SKIP_DIRS,
     SOURCE_SUFFIXES,
@@ -63,7 +62,6 @@ from cdktf_fix.io.sources import (
     open_regular,
     read_source,
     repair_as,
-    repair_text,
 )
 from cdktf_fix.io.workers import Retry, clamp_jobs, interruptible, map_tasks, report_progress
 from cdktf_fix.schema.target import imported_packages
@@ -516,9 +514,7 @@ def repair_record(task: tuple) -> tuple[bytes | tuple[int, int], SampleReport | 
         report.errors.append(f"field {field_path!r} larger than {sources.MAX_BYTES // 1_000_000} MB")
     else:
         engine = _engine_for(None, frozenset(), imported_packages(value))
-        result = repair_text(engine, value, markdown=bool(python_blocks(value)))
-        if result.status is not Status.SKIPPED and may_hold_provider_code(value):
-            result.target = engine.target_label
+        result = repair_value(engine, value)
         if result.changed:
             new_text = replace_string(text, begin, end, path, result.new_source)
             if new_text is None:  # never expected: the record is kept rather than written wrong

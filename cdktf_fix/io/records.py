@@ -1,0 +1,78 @@
+"""One dataset record's text repaired: the pure per-record function every batch engine maps.
+
+``repair_record(text)`` is a function of the text, the options and the target only: it reads
+no file and writes none, so the same repair runs from ``batch``, a Dask partition, Ray, Spark
+or ``datasets.map``.  The schema is loaded once per process (the shipped snapshot, or the
+cache) and the engine of each (options, target) is kept for the next record.  The text is
+markdown when it has a fenced Python block (a model response), else Python.
+
+    from cdktf_fix import repair_record
+    repaired = repair_record(text).text     # == text when nothing changed
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from cdktf_fix.engine.options import Options
+
+
+@dataclass(frozen=True)
+class RecordRepair:
+    """What ``repair_record`` did to one record's text."""
+
+    text: str  # the repaired text (the input itself when nothing changed)
+    status: str  # "unchanged", "changed", "skipped" (no provider code) or "error"
+    target: str | None = None  # what it was checked against: "cdktf 0.21.0 + cdktf-cdktf-provider-aws 21.22.1"
+    fixes: dict[str, int] = field(default_factory=dict)  # applied fixes per codemod
+    findings: dict[str, int] = field(default_factory=dict)  # findings left per codemod
+    error: str | None = None  # why the text was left as it was (status "error")
+
+    @property
+    def changed(self) -> bool:
+        return self.status == "changed"
+
+
+def repair_value(engine, text: str):
+    """The ``RepairResult`` of one text with ``engine``: markdown when it has a fenced Python
+    block, else Python; never raises.  ``batch`` and ``repair_record`` share it."""
+    from cdktf_fix.engine import may_hold_provider_code
+    from cdktf_fix.engine.result import Status
+    from cdktf_fix.io.markdown import python_blocks
+    from cdktf_fix.io.sources import repair_text
+
+    result = repair_text(engine, text, markdown=bool(python_blocks(text)))
+    if result.status is not Status.SKIPPED and may_hold_provider_code(text):
+        result.target = engine.target_label
+    return result
+
+
+_TARGETS: dict = {}  # (target, offline) -> schema.target.Targets, per process
+_ENGINES: dict = {}  # (options, target, offline, index) -> Engine, per process
+
+
+def repair_record(text: str, *, options: Options | None = None, target: tuple[str, ...] = (), offline: bool = False) -> RecordRepair:
+    """Repair one record's text (a Python file's source or a markdown response).
+
+    ``target``: requirement strings (``("cdktn",)``, ``("cdktf-cdktf-provider-aws==19.50.0",)``),
+    else the default target of the framework the text imports; ``offline``: never download a
+    schema.  Safe fixes only unless ``options`` says otherwise.
+    """
+    from cdktf_fix.engine import Engine
+    from cdktf_fix.schema.target import Targets, imported_packages
+
+    options = options or Options()
+    key = (tuple(target), offline)
+    targets = _TARGETS.get(key)
+    if targets is None:
+        targets = _TARGETS[key] = Targets(tuple(target), offline)
+    index = targets.index_for(None, None, imported_packages(text), lambda _notice: None)
+    engine_key = (repr(options), key, id(index))
+    engine = _ENGINES.get(engine_key)
+    if engine is None:
+        engine = _ENGINES[engine_key] = Engine(index, options)
+    result = repair_value(engine, text)
+    applied = Counter(f.codemod for f in result.fixes if f.applied)
+    left = Counter(f.codemod for f in result.findings)
+    return RecordRepair(result.new_source, result.status.value, result.target, dict(applied), dict(left), result.error)
