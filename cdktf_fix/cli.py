@@ -298,10 +298,10 @@ def check(
 
 @app.command()
 def batch(
-    source: Annotated[Path, typer.Argument(help="A folder of samples (one per sub-folder or file), or a JSONL dataset.", show_default=False)],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Where the repaired copy goes: a new or empty folder, or a JSONL file.", show_default=False)],
-    field: Annotated[Optional[str], typer.Option("--field", help="JSONL: the field to repair (dotted for nested fields, e.g. messages.1.content).")] = None,
-    add_counts: Annotated[bool, typer.Option("--add-counts", help="JSONL: add a 'cdktf_fix' field with each record's fix and finding counts.")] = False,
+    source: Annotated[Path, typer.Argument(help="A folder of samples (one per sub-folder or file), a JSONL dataset, or a Parquet file or dataset folder.", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where the repaired copy goes: a new or empty folder, a JSONL file, or a Parquet file or folder.", show_default=False)],
+    field: Annotated[Optional[str], typer.Option("--field", help="JSONL: the field to repair (dotted for nested fields, e.g. messages.1.content); Parquet: a top-level string column.")] = None,
+    add_counts: Annotated[bool, typer.Option("--add-counts", help="JSONL and Parquet: add a 'cdktf_fix' field (column) with each record's fix and finding counts.")] = False,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes (default: the number of cores; more than 4 per core is clamped).")] = None,
     report: Annotated[Optional[Path], typer.Option("--report", help="Also write the per-sample report as JSON here.")] = None,
     unsafe_fixes: Unsafe = False,
@@ -310,6 +310,8 @@ def batch(
     config: ConfigFile = None,
     target: TargetOption = None,
     offline: Offline = False,
+    engine: Annotated[str, typer.Option("--engine", help="JSONL: local (worker processes here) or dask (resumable partitions on a Dask cluster; pip install 'cdktf-fix[scale]').")] = "local",
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="With --engine dask: the address of a running Dask scheduler (default: a LocalCluster of --jobs workers).", show_default=False)] = None,
 ) -> None:
     """Repair a folder of samples or a JSONL dataset into a separate output, never touching SOURCE.
 
@@ -317,6 +319,7 @@ def batch(
 
     Prints one summary table. Exit 0 when every sample is clean after the repair, 1 when findings remain, 2 when a sample could not be read or repaired (it is named; the batch goes on)."""
     from cdktf_fix.io.batch import BatchError, BatchInterrupted, TargetRequest, batch_folder, batch_jsonl, check_outputs, is_jsonl, write_report
+    from cdktf_fix.io.parquet import batch_parquet, is_parquet
     from cdktf_fix.io.runs import RunError, options_here
     from cdktf_fix.schema.target import TargetError, parse_explicit
 
@@ -327,6 +330,10 @@ def batch(
         _fail(str(error))
     wanted = TargetRequest(tuple(target or ()), offline)
     jobs = jobs if jobs is not None else os.cpu_count() or 1
+    if engine not in ("local", "dask"):
+        _fail(f"--engine {engine}: local or dask")
+    if scheduler and engine != "dask":
+        _fail("--scheduler goes with --engine dask")
     try:
         check_outputs(source, out, report)  # every output against every input, before any work
     except BatchError as error:
@@ -338,11 +345,22 @@ def batch(
             if is_jsonl(source):
                 if not field:
                     _fail(f"{source} is a JSONL dataset: name the field to repair with --field")
-                result = batch_jsonl(source, out, field, options, jobs, add_counts, target_request=wanted, **hooks)
+                if engine == "dask":
+                    from cdktf_fix.io.dask_batch import batch_jsonl_dask
+
+                    result = batch_jsonl_dask(source, out, field, options, jobs, add_counts, scheduler, target_request=wanted, **hooks)
+                else:
+                    result = batch_jsonl(source, out, field, options, jobs, add_counts, target_request=wanted, **hooks)
+            elif engine == "dask":
+                _fail("--engine dask repairs JSONL datasets; a folder of samples or a Parquet dataset runs on the local engine")
+            elif is_parquet(source):
+                if not field:
+                    _fail(f"{source} is a Parquet dataset: name the column to repair with --field")
+                result = batch_parquet(source, out, field, options, jobs, add_counts, target_request=wanted, **hooks)
             elif source.is_dir() or not source.exists():
                 result = batch_folder(source, out, options, jobs, target_request=wanted, **hooks)
             else:
-                _fail(f"{source}: not a folder of samples or a JSONL file (.jsonl, .ndjson)")
+                _fail(f"{source}: not a folder of samples, a JSONL file (.jsonl, .ndjson) or a Parquet file or dataset folder (.parquet)")
     except BatchInterrupted as error:  # the workers are ended and nothing was written
         _console(stderr=True).print(_line(("error:", "red"), " ", str(error)))
         raise typer.Exit(128 + error.signum)
