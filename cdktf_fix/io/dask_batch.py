@@ -1,7 +1,8 @@
 """``batch --engine dask``: a JSONL dataset repaired in partitions on a Dask cluster, resumably.
 
-The dataset is cut at line boundaries into partitions of ``PART_RECORDS`` lines (byte ranges of
-the file: one counting pass, nothing held in memory).  Each partition is one Dask task that runs
+The dataset is cut at line boundaries into partitions of up to ``PART_RECORDS`` lines (at least
+``MIN_PARTITIONS`` of them for a small dataset; byte ranges of the file, found in counting
+passes, nothing held in memory).  Each partition is one Dask task that runs
 the local engine's own per-line function (``batch.repair_record``) on its lines and writes its
 output bytes and its sample reports into a stage folder beside ``--out``
 (``.<out>.cdktf-fix-parts/``), each file atomically; the stage's ``manifest.json`` names the
@@ -34,6 +35,8 @@ from cdktf_fix.io.atomic import AtomicFile
 from cdktf_fix.io.errors import BatchError
 
 PART_RECORDS = 2000  # lines per partition (CDKTF_FIX_DASK_PART_RECORDS overrides): a few seconds of work, small enough to retry
+MIN_PARTITIONS = 32  # a small dataset is cut finer, so every worker gets work
+MIN_PART = 20
 RETRIES = 2
 _STAGE_SUFFIX = ".cdktf-fix-parts"
 
@@ -47,11 +50,16 @@ class Partition:
 
 
 def plan_partitions(src: Path, limit: int, size: int | None = None) -> tuple[list[Partition], int]:
-    """The partitions of ``src`` (``size`` lines each, ``PART_RECORDS`` by default), and how
-    many records (non-blank lines) it holds."""
+    """The partitions of ``src`` (``size`` lines each), and how many records (non-blank lines)
+    it holds.  By default a partition is ``PART_RECORDS`` lines, fewer for a small dataset so it
+    still makes ``MIN_PARTITIONS`` tasks for the workers to share (never under ``MIN_PART``)."""
     from cdktf_fix.io.jsonl import lines
 
-    size = size or int(os.environ.get("CDKTF_FIX_DASK_PART_RECORDS", "0")) or PART_RECORDS
+    size = size or int(os.environ.get("CDKTF_FIX_DASK_PART_RECORDS", "0"))
+    if not size:
+        with open(src, "rb") as handle:
+            count = sum(1 for _ in lines(handle, limit))
+        size = min(PART_RECORDS, max(MIN_PART, -(-count // MIN_PARTITIONS)))
     partitions: list[Partition] = []
     records = 0
     start, first, count, end, number = 0, 1, 0, 0, 0
@@ -78,7 +86,7 @@ def _identity(src: Path, field_path: str, add_counts: bool, options: Options, ta
     return {
         "source": str(src.resolve()), "size": info.st_size, "mtime_ns": info.st_mtime_ns,
         "field": field_path, "add_counts": add_counts, "options": repr(options),
-        "target": [list(target.explicit), target.offline], "part_records": PART_RECORDS,
+        "target": [list(target.explicit), target.offline], "part_records": [PART_RECORDS, MIN_PARTITIONS, MIN_PART],
     }
 
 
