@@ -128,3 +128,31 @@ def test_kill_9_then_the_same_command_finishes_without_losing_or_repeating_a_rec
     again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
     assert again.returncode in (1, 2), again.stderr[-2000:]
     assert out.read_bytes() == expected_path.read_bytes()
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_partition_costs_that_partition_not_the_run(dataset, tmp_path, monkeypatch):
+    """A running cluster (--scheduler) whose worker is killed with SIGKILL while partitions run:
+    its partition runs again elsewhere and the output is still the local engine's."""
+    import threading
+
+    from distributed import Client, LocalCluster
+
+    src, expected, _ = dataset
+    monkeypatch.setattr(dask_batch, "PART_RECORDS", 20)
+    out = tmp_path / "out.jsonl"
+    stage = dask_batch.stage_folder(out)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, Client(cluster) as client:
+        pids = list(client.run(os.getpid).values())
+        result = {}
+        run = threading.Thread(target=lambda: result.update(report=dask_batch.batch_jsonl_dask(src, out, "response", Options(), scheduler=cluster.scheduler_address)))
+        run.start()
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and len(list(stage.glob("part-*.json"))) < 2 and run.is_alive():
+            time.sleep(0.05)
+        killed_while_running = run.is_alive() and len(list(stage.glob("part-*.json"))) < 12
+        os.kill(pids[0], signal.SIGKILL)
+        run.join(timeout=300)
+    assert killed_while_running, "the run ended before a worker could be killed"
+    assert not run.is_alive() and "report" in result
+    assert out.read_bytes() == expected
