@@ -264,16 +264,16 @@ def test_a_write_error_midway_leaves_nothing(tmp_path: Path, monkeypatch):
 
 
 def test_a_row_whose_repair_crashes_is_bad_and_kept(tmp_path: Path, monkeypatch):
-    import cdktf_fix.io.parquet as parquet
+    import cdktf_fix.io.batch as batch
 
-    real = parquet.repair_value
+    real = batch.repair_value  # rows are repaired through batch.repair_field_value, as JSONL records are
 
     def crashing(engine, text):
         if "BOOM" in text:
             raise RuntimeError("boom")
         return real(engine, text)
 
-    monkeypatch.setattr(parquet, "repair_value", crashing)
+    monkeypatch.setattr(batch, "repair_value", crashing)
     responses = [EXAMPLES[0], "import cdktf  # BOOM\n", EXAMPLES[1]]
     src = _write(tmp_path / "s.parquet", _table(responses))
     out = tmp_path / "o.parquet"

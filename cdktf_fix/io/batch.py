@@ -128,6 +128,15 @@ class SampleReport:
             "seconds": round(self.seconds, 4),
         }
 
+    @classmethod
+    def from_dict(cls, data: dict) -> "SampleReport":
+        """The report ``to_dict`` wrote (a Dask partition's stage keeps its reports so)."""
+        return cls(
+            name=data["name"], files=data["files"], changed=data["changed"], fixes=Counter(data["fixes"]),
+            unsafe=Counter(data["unsafe_fixes_not_applied"]), findings=Counter(data["findings"]),
+            errors=list(data["errors"]), seconds=data["seconds"], notes=list(data["notes"]), targets=set(data["targets"]),
+        )
+
 
 @dataclass
 class BatchReport:
@@ -509,12 +518,8 @@ def repair_record(task: tuple) -> tuple[bytes | tuple[int, int], SampleReport | 
         report.seconds = time.perf_counter() - start
         return line, report
     new_text = text
-    if len(value) > sources.MAX_BYTES:
-        report.files = 1
-        report.errors.append(f"field {field_path!r} larger than {sources.MAX_BYTES // 1_000_000} MB")
-    else:
-        engine = _engine_for(None, frozenset(), imported_packages(value))
-        result = repair_value(engine, value)
+    result = repair_field_value(value, field_path, report)
+    if result is not None:
         if result.changed:
             new_text = replace_string(text, begin, end, path, result.new_source)
             if new_text is None:  # never expected: the record is kept rather than written wrong
@@ -530,6 +535,17 @@ def repair_record(task: tuple) -> tuple[bytes | tuple[int, int], SampleReport | 
     _take_notes(report)
     report.seconds = time.perf_counter() - start
     return line, report
+
+
+def repair_field_value(value: str, field: str, report: SampleReport):
+    """A dataset field's text repaired with this worker's engine for what it imports (the
+    ``RepairResult``), or None when it is too large to repair (``report`` says so).  JSONL
+    records and Parquet rows both go through it."""
+    if len(value) > sources.MAX_BYTES:
+        report.files = 1
+        report.errors.append(f"field {field!r} larger than {sources.MAX_BYTES // 1_000_000} MB")
+        return None
+    return repair_value(_engine_for(None, frozenset(), imported_packages(value)), value)
 
 
 def _record_crashed(task: tuple, reason: str, progress: str | None):

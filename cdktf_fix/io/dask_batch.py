@@ -27,7 +27,7 @@ import json
 import os
 import shutil
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from cdktf_fix.engine.options import Options
@@ -87,6 +87,7 @@ def _identity(src: Path, field_path: str, add_counts: bool, options: Options, ta
         "source": str(src.resolve()), "size": info.st_size, "mtime_ns": info.st_mtime_ns,
         "field": field_path, "add_counts": add_counts, "options": repr(options),
         "target": [list(target.explicit), target.offline], "part_records": [PART_RECORDS, MIN_PARTITIONS, MIN_PART],
+        "reports": "SampleReport.to_dict",  # the reports' format: a stage written in another starts over
     }
 
 
@@ -125,31 +126,20 @@ def run_partition(task: tuple) -> list[dict]:
                 break
             number = partition.first_line + index
             out, sample = batch.repair_record((number, line if line is not None else (offset + begin, offset + end), field_path, add_counts))
-            if isinstance(out, tuple):  # too long to read: copied as it is
-                handle_copy = open(src, "rb")
-                try:
-                    handle_copy.seek(out[0])
-                    out = handle_copy.read(out[1] - out[0])
-                finally:
-                    handle_copy.close()
+            if isinstance(out, tuple):  # too long to read: copied as it is (pread keeps the handle's offset)
+                out = os.pread(handle.fileno(), out[1] - out[0], out[0])
             chunks.append(out)
             if sample is not None:
-                reports.append(asdict(sample) | {"fixes": dict(sample.fixes), "unsafe": dict(sample.unsafe), "findings": dict(sample.findings), "targets": sorted(sample.targets)})
+                reports.append(sample.to_dict())
     _write_atomically(part.with_suffix(".jsonl"), b"".join(chunks))
     _write_atomically(part.with_suffix(".json"), json.dumps(reports).encode("utf-8"))  # written last: the partition is done
     return reports
 
 
 def _sample(data: dict):
-    from collections import Counter
-
     from cdktf_fix.io.batch import SampleReport
 
-    return SampleReport(
-        name=data["name"], files=data["files"], changed=data["changed"], fixes=Counter(data["fixes"]),
-        unsafe=Counter(data["unsafe"]), findings=Counter(data["findings"]), errors=list(data["errors"]),
-        seconds=data["seconds"], notes=list(data["notes"]), targets=set(data["targets"]),
-    )
+    return SampleReport.from_dict(data)
 
 
 def _done(stage: Path, partition: Partition) -> list[dict] | None:

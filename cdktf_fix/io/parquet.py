@@ -50,16 +50,13 @@ from contextlib import closing
 from pathlib import Path, PurePosixPath
 
 from cdktf_fix.engine.options import Options
-from cdktf_fix.io import sources
 from cdktf_fix.io.atomic import AtomicFile
-from cdktf_fix.io.batch import BatchReport, SampleReport, TargetRequest, _engine_for, _gather_notes, _run, _take_notes
+from cdktf_fix.io.batch import BatchReport, SampleReport, TargetRequest, _gather_notes, _run, _take_notes, repair_field_value
 from cdktf_fix.io.errors import BatchError
 from cdktf_fix.io.jsonl import COUNTS_FIELD
 from cdktf_fix.io.outputs import Stage, check_outputs, real_path
-from cdktf_fix.io.records import repair_value
 from cdktf_fix.io.sources import error_reason
 from cdktf_fix.io.workers import clamp_jobs, interruptible
-from cdktf_fix.schema.target import imported_packages
 
 __all__ = ["PARQUET_SUFFIX", "batch_parquet", "is_parquet", "parquet_files", "repair_cell"]
 
@@ -160,12 +157,8 @@ def repair_cell(task: tuple) -> tuple[str | None, str | None, SampleReport]:
         report.seconds = time.perf_counter() - start
         return None, None, report
     new_value = value
-    if len(value) > sources.MAX_BYTES:
-        report.files = 1
-        report.errors.append(f"field {field!r} larger than {sources.MAX_BYTES // 1_000_000} MB")
-    else:
-        engine = _engine_for(None, frozenset(), imported_packages(value))
-        result = repair_value(engine, value)
+    result = repair_field_value(value, field, report)
+    if result is not None:
         if result.changed:
             new_value = result.new_source
         report.add(result)
