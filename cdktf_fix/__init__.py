@@ -22,7 +22,7 @@ def __getattr__(name: str):
 
         return Options
     if name == "repair_record":
-        from cdktf_fix.io.records import repair_record
+        from cdktf_fix.datasets.records import repair_record
 
         return repair_record
     if name == "load_index":

@@ -298,8 +298,8 @@ def check(
 
 @app.command()
 def batch(
-    source: Annotated[Path, typer.Argument(help="A folder of samples (one per sub-folder or file), a JSONL dataset, or a Parquet file or dataset folder.", show_default=False)],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Where the repaired copy goes: a new or empty folder, a JSONL file, or a Parquet file or folder.", show_default=False)],
+    source: Annotated[Path, typer.Argument(help="A folder of samples (one per sub-folder or file), or a dataset: a JSONL file or folder of JSONL shards, a Parquet file or dataset folder.", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where the repaired copy goes: a file for a one-file dataset, else a new or empty folder.", show_default=False)],
     field: Annotated[Optional[str], typer.Option("--field", help="JSONL: the field to repair (dotted for nested fields, e.g. messages.1.content); Parquet: a top-level string column.")] = None,
     add_counts: Annotated[bool, typer.Option("--add-counts", help="JSONL and Parquet: add a 'cdktf_fix' field (column) with each record's fix and finding counts.")] = False,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes (default: the number of cores; more than 4 per core is clamped).")] = None,
@@ -310,16 +310,16 @@ def batch(
     config: ConfigFile = None,
     target: TargetOption = None,
     offline: Offline = False,
-    engine: Annotated[str, typer.Option("--engine", help="JSONL: local (worker processes here) or dask (resumable partitions on a Dask cluster; pip install 'cdktf-fix[scale]').")] = "local",
+    engine: Annotated[str, typer.Option("--engine", help="Datasets: local (worker processes here) or dask (resumable partitions on a Dask cluster; pip install 'cdktf-fix[scale]').")] = "local",
     scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="With --engine dask: the address of a running Dask scheduler (default: a LocalCluster of --jobs workers).", show_default=False)] = None,
 ) -> None:
-    """Repair a folder of samples or a JSONL dataset into a separate output, never touching SOURCE.
+    """Repair a folder of samples or a dataset (JSONL, Parquet) into a separate output, never touching SOURCE.
 
     Without --target, a sample folder's own pins decide its target (as for apply), and a dataset record gets the default target of the framework it imports (cdktf 0.21.0 + cdktf-cdktf-provider-aws 21.22.1, or cdktn 0.24.0 + cdktn-provider-aws 25.8.1).
 
     Prints one summary table. Exit 0 when every sample is clean after the repair, 1 when findings remain, 2 when a sample could not be read or repaired (it is named; the batch goes on)."""
-    from cdktf_fix.io.batch import BatchError, BatchInterrupted, TargetRequest, batch_folder, batch_jsonl, check_outputs, is_jsonl, write_report
-    from cdktf_fix.io.parquet import batch_parquet, is_parquet
+    from cdktf_fix.datasets.files import is_jsonl, is_parquet
+    from cdktf_fix.io.batch import BatchError, BatchInterrupted, TargetRequest, batch_folder, check_outputs, write_report
     from cdktf_fix.io.runs import RunError, options_here
     from cdktf_fix.schema.target import TargetError, parse_explicit
 
@@ -338,29 +338,35 @@ def batch(
         check_outputs(source, out, report)  # every output against every input, before any work
     except BatchError as error:
         _fail(str(error))
-    progress, task = _progress("repairing")
+    progress, task = _progress("samples")
     hooks = {"on_start": lambda total: progress.update(task, total=total), "on_sample": lambda _: progress.advance(task)}
     try:
         with progress:
-            if is_jsonl(source):
+            jsonl = is_jsonl(source)
+            if jsonl or is_parquet(source):
+                progress.update(task, description="records")
                 if not field:
-                    _fail(f"{source} is a JSONL dataset: name the field to repair with --field")
+                    _fail(f"{source} is a {'JSONL' if jsonl else 'Parquet'} dataset: name the {'field' if jsonl else 'column'} to repair with --field")
                 if engine == "dask":
-                    from cdktf_fix.io.dask_batch import batch_jsonl_dask
+                    from cdktf_fix.datasets.dask_engine import batch_dask
 
-                    result = batch_jsonl_dask(source, out, field, options, jobs, add_counts, scheduler, target_request=wanted, **hooks)
-                else:
+                    parts = progress.add_task("partitions", total=None)
+                    result = batch_dask(source, out, field, options, jobs, add_counts, scheduler, target_request=wanted,
+                                        on_partitions=lambda done, total: progress.update(parts, completed=done, total=total), **hooks)
+                elif jsonl:
+                    from cdktf_fix.datasets.jsonl_batch import batch_jsonl
+
                     result = batch_jsonl(source, out, field, options, jobs, add_counts, target_request=wanted, **hooks)
+                else:
+                    from cdktf_fix.datasets.parquet import batch_parquet
+
+                    result = batch_parquet(source, out, field, options, jobs, add_counts, target_request=wanted, **hooks)
             elif engine == "dask":
-                _fail("--engine dask repairs JSONL datasets; a folder of samples or a Parquet dataset runs on the local engine")
-            elif is_parquet(source):
-                if not field:
-                    _fail(f"{source} is a Parquet dataset: name the column to repair with --field")
-                result = batch_parquet(source, out, field, options, jobs, add_counts, target_request=wanted, **hooks)
+                _fail("--engine dask repairs datasets (JSONL or Parquet); a folder of samples runs on the local engine")
             elif source.is_dir() or not source.exists():
                 result = batch_folder(source, out, options, jobs, target_request=wanted, **hooks)
             else:
-                _fail(f"{source}: not a folder of samples, a JSONL file (.jsonl, .ndjson) or a Parquet file or dataset folder (.parquet)")
+                _fail(f"{source}: not a folder of samples, a JSONL dataset (.jsonl, .ndjson: a file or a folder of shards) or a Parquet dataset (.parquet: a file or a dataset folder)")
     except BatchInterrupted as error:  # the workers are ended and nothing was written
         _console(stderr=True).print(_line(("error:", "red"), " ", str(error)))
         raise typer.Exit(128 + error.signum)
@@ -378,11 +384,18 @@ def batch(
 
 def _progress(description: str):
     """A progress bar on stderr when it is a terminal, an inert one otherwise."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+    from rich.text import Text
+
+    class Rate(ProgressColumn):
+        """Items done per second, as rich measures it."""
+
+        def render(self, task) -> Text:
+            return Text(f"{task.speed:.1f}/s" if task.speed else "", style="progress.data.speed")
 
     console = _console(stderr=True)
     progress = Progress(
-        TextColumn(description), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), Rate(), TimeElapsedColumn(), TimeRemainingColumn(),
         console=console, transient=True, disable=not console.is_terminal,
     )
     return progress, progress.add_task(description, total=None)

@@ -6,7 +6,7 @@ replicated to --records records (default 10,000; the bundled examples when the c
 absent), written to a temporary folder.  Each run goes through the command line, as a user runs
 it; every output is checked to be byte-identical to the first.
 
-    python scripts/benchmark_scale.py [--records 10000]
+    python scripts/benchmark_scale.py [--records 10000] [--corpus ../shared/corpus/dev]
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def texts() -> list[str]:
-    corpus = sorted((ROOT.parent / "shared" / "corpus" / "dev").glob("*/lib/MODEL_RESPONSE*.md"))
+def texts(corpus_dir: Path) -> list[str]:
+    corpus = sorted(corpus_dir.glob("*/lib/MODEL_RESPONSE*.md"))
     found = [p.read_text(encoding="utf-8", errors="replace") for p in corpus]
     return found or [p.read_text() for p in sorted((ROOT / "examples").glob("*.py"))]
 
@@ -33,8 +33,9 @@ def texts() -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "dev", help="the folder of corpus samples")
     args = parser.parse_args()
-    sources = texts()
+    sources = texts(args.corpus)
     runs = [("local", 1), ("local", 2), ("dask", 1), ("dask", 2)]
     with tempfile.TemporaryDirectory(prefix="cdktf-fix-scale-") as folder:
         data = Path(folder) / "data.jsonl"

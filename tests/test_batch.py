@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cdktf_fix.io.batch import BatchError, batch_folder, batch_jsonl
+from cdktf_fix.io.batch import BatchError, batch_folder
+from cdktf_fix.datasets.jsonl_batch import batch_jsonl
 from cdktf_fix.cli import app
 from cdktf_fix.engine.options import Options
 
@@ -152,3 +153,50 @@ def test_a_huge_file_is_a_named_bad_sample(tmp_path: Path, monkeypatch):
     [error] = report.samples[0].errors
     assert error.startswith("huge.py: larger than")
     assert (tmp_path / "out" / "huge.py").read_text() == BAD * 10
+
+
+def test_a_folder_of_jsonl_shards_is_one_dataset(tmp_path: Path):
+    """Every shard repaired into the same relative path under the output folder (an empty shard
+    too; ``_SUCCESS`` and hidden files left out), each byte for byte what a one-file batch of it
+    writes; records are named with their shard."""
+    src = tmp_path / "shards"
+    (src / "day=1").mkdir(parents=True)
+    (src / "part-0.jsonl").write_text(json.dumps({"r": BAD}) + "\n\n" + json.dumps({"r": GOOD}) + "\n")
+    (src / "day=1" / "part-1.ndjson").write_bytes(b"\xef\xbb\xbf" + json.dumps({"r": MARKDOWN}).encode() + b"\r\n{oops\n")
+    (src / "day=1" / "empty.jsonl").write_bytes(b"")
+    (src / "_SUCCESS").write_bytes(b"")
+    (src / ".part-0.jsonl.crc").write_bytes(b"crc")
+    result = CliRunner().invoke(app, ["batch", str(src), "--out", str(tmp_path / "out"), "--field", "r", "--jobs", "2", "--report", str(tmp_path / "r.json")])
+    assert result.exit_code == 2, result.output  # one record is not JSON
+    written = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*") if p.is_file())
+    assert written == ["day=1/empty.jsonl", "day=1/part-1.ndjson", "part-0.jsonl"]
+    for name in written:
+        batch_jsonl(src / name, tmp_path / "one.jsonl", "r", Options())
+        assert (tmp_path / "out" / name).read_bytes() == (tmp_path / "one.jsonl").read_bytes()
+    assert json.loads((tmp_path / "out" / "part-0.jsonl").read_text().splitlines()[0])["r"] == GOOD
+    names = [s["name"] for s in json.loads((tmp_path / "r.json").read_text())["samples"]]
+    assert names == ["day=1/part-1.ndjson line 1", "day=1/part-1.ndjson line 2", "part-0.jsonl line 1", "part-0.jsonl line 3"]
+    assert "bad day=1/part-1.ndjson line 2: not JSON" in result.stdout
+
+
+def test_a_folder_with_other_files_is_a_folder_of_samples(tmp_path: Path):
+    src = tmp_path / "mixed"
+    src.mkdir()
+    (src / "data.jsonl").write_text(json.dumps({"r": BAD}) + "\n")
+    (src / "stack.py").write_text(BAD)
+    result = CliRunner().invoke(app, ["batch", str(src), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "stack.py").read_text() == GOOD
+    assert (tmp_path / "out" / "data.jsonl").read_bytes() == (src / "data.jsonl").read_bytes()  # copied as it is
+
+
+def test_jsonl_shards_refuse_a_linked_folder_and_write_nothing(tmp_path: Path):
+    src = tmp_path / "shards"
+    src.mkdir()
+    (src / "a.jsonl").write_text(json.dumps({"r": BAD}) + "\n")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "b.jsonl").write_text(json.dumps({"r": BAD}) + "\n")
+    (src / "more").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(BatchError, match="more is a symbolic link to a folder: not followed"):
+        batch_jsonl(src, tmp_path / "out", "r", Options())
+    assert not (tmp_path / "out").exists()

@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 
 from cdktf_fix.cli import app
 from cdktf_fix.engine.options import Options
-from cdktf_fix.io.batch import BatchError, batch_folder, batch_jsonl
+from cdktf_fix.io.batch import BatchError, batch_folder
+from cdktf_fix.datasets.jsonl_batch import batch_jsonl
 
 BAD = "from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioning\nS3BucketVersioning(None, 'v', bucket='b', versioning_configuration=c)\n"
 GOOD = BAD.replace("S3BucketVersioning", "S3BucketVersioningA")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from cdktf_fix.engine.options import Options
-from cdktf_fix.io.batch import batch_jsonl
-from cdktf_fix.io.jsonl import value_span as _value_span, with_counts as _with_counts
+from cdktf_fix.datasets.jsonl_batch import batch_jsonl
+from cdktf_fix.datasets.jsonl import value_span as _value_span, with_counts as _with_counts
 
 BAD = "from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioning\nS3BucketVersioning(None, 'v', bucket='b', versioning_configuration=c)\n"
 GOOD = BAD.replace("S3BucketVersioning", "S3BucketVersioningA")

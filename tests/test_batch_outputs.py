@@ -12,7 +12,8 @@ import pytest
 
 from cdktf_fix.engine.options import Options
 from cdktf_fix.io import batch as batch_module
-from cdktf_fix.io.batch import BatchError, BatchReport, SampleReport, batch_folder, batch_jsonl, check_outputs, write_report
+from cdktf_fix.io.batch import BatchError, BatchReport, SampleReport, batch_folder, check_outputs, write_report
+from cdktf_fix.datasets.jsonl_batch import batch_jsonl
 
 BAD = "from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioning\nS3BucketVersioning(None, 'v', bucket='b', versioning_configuration=c)\n"
 GOOD = BAD.replace("S3BucketVersioning", "S3BucketVersioningA")

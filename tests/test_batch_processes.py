@@ -265,7 +265,7 @@ def test_a_temporary_file_of_a_killed_batch_is_removed_by_the_next_run(tmp_path:
     """Where the file system has no unnamed files the output is a named temporary file: one whose
     process is gone is removed by the next batch into the same output, a live one is kept."""
     from cdktf_fix.engine.options import Options
-    from cdktf_fix.io.batch import batch_jsonl
+    from cdktf_fix.datasets.jsonl_batch import batch_jsonl
 
     src = tmp_path / "data.jsonl"
     src.write_text(json.dumps({"r": BAD}) + "\n")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from cdktf_fix import repair_record
 from cdktf_fix.engine.options import Options
-from cdktf_fix.io.batch import batch_jsonl
+from cdktf_fix.datasets.jsonl_batch import batch_jsonl
 
 ROOT = Path(__file__).resolve().parent.parent
 CODE = (ROOT / "examples" / "s3_data_bucket.py").read_text()

@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 from cdktf_fix.cli import app
 from cdktf_fix.engine.options import Options
 from cdktf_fix.io import batch
-from cdktf_fix.io.batch import TargetRequest, batch_folder, batch_jsonl
+from cdktf_fix.io.batch import TargetRequest, batch_folder
+from cdktf_fix.datasets.jsonl_batch import batch_jsonl
 from cdktf_fix.io.runs import Request, repair_paths
 from cdktf_fix.schema import store, target
 from cdktf_fix.schema.target import (

@@ -1,28 +1,22 @@
-"""Batch repair of generated samples into a separate output, never touching the source.
+"""Batch repair of a folder of generated samples into a separate output, never touching the
+source, and what every batch reports.
 
-Two shapes of input:
-
-- a folder of samples (each sub-folder or top-level ``.py``/``.md`` file is one sample): the
-  output folder mirrors it, with every Python and markdown file repaired and every other file
-  copied as it is;
-- a JSONL dataset: one field of every record (markdown or plain code) is repaired in place, at
-  the byte level (``cdktf_fix.io.jsonl``): every byte of a record outside that field's JSON
-  string is kept, a record that does not change is written back byte for byte, and nothing is
-  added unless asked (``add_counts`` adds a ``cdktf_fix`` field with the record's counts at the
-  end of an object record).
+A folder of samples (each sub-folder or top-level ``.py``/``.md`` file is one sample): the output
+folder mirrors it, with every Python and markdown file repaired and every other file copied as
+it is.  Datasets (JSONL and Parquet files and folders of shards) are ``cdktf_fix.datasets``;
+they share this module's reports (``SampleReport``, ``BatchReport``), its worker engines
+(``_init_worker``, ``_engine_for``) and its worker pool (``_run``).
 
 Samples run in parallel worker processes (``cdktf_fix.io.workers``), each with its own engine.
 A bad sample (unreadable, binary, unparsable, huge, or one whose worker died) is counted and
 named, and the batch goes on.  Outputs are checked before any work and written whole or not at
-all (``cdktf_fix.io.outputs``).  This module holds the samples, their repair and the reports:
+all (``cdktf_fix.io.outputs``):
 
 - A file that cannot be written (disk full, a name the file system refuses) makes its sample
-  bad in a folder batch (``not written: no space left on device``, its fixes not counted) and
-  the batch goes on; a JSONL batch stops with a ``BatchError`` and writes nothing (one output
-  file: a dataset with holes is worse than none).
-- A worker that dies makes the sample it was running bad (``the worker died (signal 11)``).  In
-  a folder sample the file that was being repaired is named and copied as it is, and the rest
-  of the sample is repaired by a new worker; in a JSONL dataset the record is kept as it is.
+  bad (``not written: no space left on device``, its fixes not counted) and the batch goes on.
+- A worker that dies makes the sample it was running bad (``the worker died (signal 11)``): the
+  file that was being repaired is named and copied as it is, and the rest of the sample is
+  repaired by a new worker.
 - SIGTERM, SIGHUP or SIGINT stop the batch with ``BatchInterrupted`` after the workers are
   ended and every temporary file is removed.
 - Only regular files are read or copied (``cdktf_fix.io.sources.open_regular``); a FIFO, socket
@@ -34,7 +28,6 @@ all (``cdktf_fix.io.outputs``).  This module holds the samples, their repair and
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 import time
@@ -46,12 +39,9 @@ from pathlib import Path
 
 from cdktf_fix.engine.options import Options
 from cdktf_fix.engine.result import RepairResult, Status
-from cdktf_fix.io import sources
 from cdktf_fix.io.errors import BatchError, BatchInterrupted
-from cdktf_fix.io.jsonl import Misplaced, lines, replace_string, split_line, string_field, with_counts
-from cdktf_fix.io.atomic import AtomicFile, stat_or_none
+from cdktf_fix.io.atomic import stat_or_none
 from cdktf_fix.io.outputs import Stage, check_outputs, real_path, write_new, write_report
-from cdktf_fix.io.records import repair_value
 from cdktf_fix.io.sources import (
     SKIP_DIRS,
     SOURCE_SUFFIXES,
@@ -64,16 +54,14 @@ from cdktf_fix.io.sources import (
     repair_as,
 )
 from cdktf_fix.io.workers import Retry, clamp_jobs, interruptible, map_tasks, report_progress
-from cdktf_fix.schema.target import imported_packages
 
 # the errors, check_outputs and write_report are defined elsewhere and re-exported: the CLI takes
 # the whole batch from here
 __all__ = [
-    "BatchError", "BatchInterrupted", "BatchReport", "SampleReport", "TargetRequest", "batch_folder", "batch_jsonl",
-    "check_outputs", "is_jsonl", "repair_record", "repair_sample", "write_report",
+    "BatchError", "BatchInterrupted", "BatchReport", "SampleReport", "TargetRequest", "batch_folder",
+    "check_outputs", "repair_sample", "write_report",
 ]
 
-JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 
 
 @dataclass
@@ -475,162 +463,3 @@ def _gather_notes(report: BatchReport) -> None:
     """The samples' notices, once each, after the batch's own notes."""
     for sample in report.samples:
         report.notes.extend(n for n in sample.notes if n not in report.notes)
-
-
-# --- JSONL datasets ------------------------------------------------------------------------------
-
-def repair_record(task: tuple) -> tuple[bytes | tuple[int, int], SampleReport | None]:
-    """Repair one JSONL line (bytes); returns the line to write and its report, None for a blank
-    line (runs in a worker).
-
-    Only the field's JSON string changes (and, with ``add_counts``, the ``cdktf_fix`` member of
-    an object record: counts are only added to object records); every other byte of the line is
-    kept.  A line too long to read (``(start, end)`` instead of bytes) is bad and kept as it is.
-    """
-    number, line, field_path, add_counts = task
-    if isinstance(line, tuple):
-        report = SampleReport(f"line {number}")
-        report.errors.append(f"record larger than {_max_record() // 1_000_000} MB: kept as it is")
-        return line, report
-    if not line.strip():
-        return line, None
-    report = SampleReport(f"line {number}")
-    start = time.perf_counter()
-    prefix, body, ending = split_line(line, first=number == 1)
-    path = field_path.split(".")
-    try:
-        text = body.decode("utf-8")
-        record = json.loads(text)
-        value, begin, end = string_field(text, record, path)
-    except UnicodeDecodeError as error:
-        report.errors.append(f"not UTF-8 (byte {error.start + len(prefix)}: {error.reason})")
-    except RecursionError:
-        report.errors.append("not JSON (too deeply nested)")
-    except Misplaced:
-        report.errors.append(f"internal error: field {field_path!r} not found in the record's text; kept as it is")
-    except (KeyError, IndexError):
-        report.errors.append(f"no field {field_path!r}")
-    except ValueError as error:
-        report.errors.append(f"not JSON ({error})")
-    except TypeError as error:
-        report.errors.append(str(error))
-    if report.errors:
-        report.seconds = time.perf_counter() - start
-        return line, report
-    new_text = text
-    result = repair_field_value(value, field_path, report)
-    if result is not None:
-        if result.changed:
-            new_text = replace_string(text, begin, end, path, result.new_source)
-            if new_text is None:  # never expected: the record is kept rather than written wrong
-                new_text = text
-                report.files = 1
-                report.errors.append("internal error: the repaired field could not be placed in the record; kept as it is")
-        if new_text != text or not result.changed:
-            report.add(result)
-    if add_counts and isinstance(record, dict):
-        new_text = with_counts(new_text, report.counts())
-    if new_text != text:
-        line = prefix + new_text.encode("utf-8") + ending
-    _take_notes(report)
-    report.seconds = time.perf_counter() - start
-    return line, report
-
-
-def repair_field_value(value: str, field: str, report: SampleReport):
-    """A dataset field's text repaired with this worker's engine for what it imports (the
-    ``RepairResult``), or None when it is too large to repair (``report`` says so).  JSONL
-    records and Parquet rows both go through it."""
-    if len(value) > sources.MAX_BYTES:
-        report.files = 1
-        report.errors.append(f"field {field!r} larger than {sources.MAX_BYTES // 1_000_000} MB")
-        return None
-    return repair_value(_engine_for(None, frozenset(), imported_packages(value)), value)
-
-
-def _record_crashed(task: tuple, reason: str, progress: str | None):
-    number, line = task[0], task[1]
-    report = SampleReport(f"line {number}")
-    report.errors.append(reason)
-    return line, report
-
-
-def _max_record() -> int:
-    """The longest line read as a record: larger ones are bad and copied as they are."""
-    return 4 * sources.MAX_BYTES
-
-
-def _open_dataset(src: Path) -> int:
-    try:
-        return open_regular(src)[0]
-    except (OSError, ValueError) as error:
-        raise BatchError(f"{src}: {error_reason(error)}") from None
-
-
-def batch_jsonl(src: Path, out: Path, field_path: str, options: Options, jobs: int = 1,
-                add_counts: bool = False, on_sample=None, on_start=None, target_request: TargetRequest = TargetRequest()) -> BatchReport:
-    """Repair ``field_path`` (dotted for nested fields) of every record of ``src`` into ``out``."""
-    check_outputs(src, out, None)
-    if not field_path or any(not part for part in field_path.split(".")):
-        raise BatchError(f"--field {field_path!r}: name a field, dotted for nested fields (messages.1.content)")
-    if src.is_dir():
-        raise BatchError(f"{src} is a folder, not a JSONL dataset")
-    jobs, note = clamp_jobs(jobs)
-    limit = _max_record()
-    destination = real_path(out)
-    fd = _open_dataset(src)
-    try:
-        try:
-            with open(os.dup(fd), "rb") as handle:  # a dup shares the offset: start from 0
-                handle.seek(0)
-                total = sum(1 for _, line, _ in lines(handle, limit) if line is None or line.strip())
-        except OSError as error:
-            raise BatchError(f"{src}: {error_reason(error)}") from None
-        if on_start:
-            on_start(total)
-
-        def tasks():
-            try:
-                with open(os.dup(fd), "rb") as handle:
-                    handle.seek(0)
-                    for number, (begin, line, end) in enumerate(lines(handle, limit), 1):
-                        yield number, line if line is not None else (begin, end), field_path, add_counts
-            except OSError as error:
-                raise BatchError(f"{src}: cannot be read ({error_reason(error)}): nothing was written") from None
-
-        report = BatchReport(jobs=jobs, notes=[note] if note else [])
-        start = time.perf_counter()
-        with interruptible():
-            try:
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                output = AtomicFile(destination)
-            except OSError as error:
-                raise BatchError(f"--out {out}: not written: {error_reason(error)}") from None
-            try:
-                with closing(_run(repair_record, tasks(), options, jobs, _record_crashed, target_request)) as results:
-                    for line, sample in results:
-                        if isinstance(line, tuple):
-                            output.copy_from(fd, *line)
-                        else:
-                            output.write(line)
-                        if sample is None:
-                            continue  # blank lines are kept, not counted
-                        report.samples.append(sample)
-                        if on_sample:
-                            on_sample(sample)
-                output.commit()
-            except OSError as error:
-                output.discard()
-                raise BatchError(f"--out {out}: not written: {error_reason(error)}; the batch stopped and nothing was written") from None
-            except BaseException:
-                output.discard()
-                raise
-    finally:
-        os.close(fd)
-    _gather_notes(report)
-    report.seconds = time.perf_counter() - start
-    return report
-
-
-def is_jsonl(path: Path) -> bool:
-    return path.is_file() and path.suffix.lower() in JSONL_SUFFIXES

@@ -16,10 +16,10 @@ class BatchError(Exception):
 class BatchInterrupted(BatchError):
     """The batch was stopped by a signal; the workers are gone and nothing was written."""
 
-    def __init__(self, signum: int) -> None:
+    def __init__(self, signum: int, outcome: str = "nothing was written") -> None:
         self.signum = signum
         try:
             name = signal.Signals(signum).name
         except ValueError:
             name = f"signal {signum}"
-        super().__init__(f"interrupted by {name}: nothing was written")
+        super().__init__(f"interrupted by {name}: {outcome}")

@@ -122,7 +122,7 @@ def check_outputs(source: Path, out: Path, report: Path | None) -> None:
         if existing is not None:
             if stat.S_ISDIR(existing.st_mode):
                 if not wants_folder:
-                    raise BatchError(f"{option} {path} is a folder" + ("; a JSONL input needs an output file" if option == "--out" else ""))
+                    raise BatchError(f"{option} {path} is a folder" + ("; a file input (JSONL or Parquet) needs an output file" if option == "--out" else ""))
             elif wants_folder:
                 raise BatchError(f"--out {path} exists and is not an empty folder")
             elif not stat.S_ISREG(existing.st_mode):

@@ -34,6 +34,21 @@ class RecordRepair:
         return self.status == "changed"
 
 
+def repair_field_value(value: str, field: str, report):
+    """A dataset field's text repaired with this worker's engine for what it imports (the
+    ``RepairResult``), or None when it is too large to repair (``report``, a ``SampleReport``,
+    says so).  JSONL records and Parquet rows both go through it."""
+    from cdktf_fix.io import sources
+    from cdktf_fix.io.batch import _engine_for
+    from cdktf_fix.schema.target import imported_packages
+
+    if len(value) > sources.MAX_BYTES:
+        report.files = 1
+        report.errors.append(f"field {field!r} larger than {sources.MAX_BYTES // 1_000_000} MB")
+        return None
+    return repair_value(_engine_for(None, frozenset(), imported_packages(value)), value)
+
+
 def repair_value(engine, text: str):
     """The ``RepairResult`` of one text with ``engine``: markdown when it has a fenced Python
     block, else Python; never raises.  ``batch`` and ``repair_record`` share it."""

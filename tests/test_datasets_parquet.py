@@ -1,4 +1,4 @@
-"""Batch repair of Parquet files and dataset folders (``cdktf_fix.io.parquet``)."""
+"""Batch repair of Parquet files and dataset folders (``cdktf_fix.datasets.parquet``)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ pq = pytest.importorskip("pyarrow.parquet")
 from cdktf_fix import repair_record  # noqa: E402
 from cdktf_fix.engine.options import Options  # noqa: E402
 from cdktf_fix.io.errors import BatchError  # noqa: E402
-from cdktf_fix.io.parquet import batch_parquet, is_parquet  # noqa: E402
+from cdktf_fix.datasets.files import is_parquet  # noqa: E402
+from cdktf_fix.datasets.parquet import batch_parquet  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = [p.read_text() for p in sorted((ROOT / "examples").glob("*.py"))]
@@ -238,12 +239,12 @@ def test_one_bad_file_of_a_dataset_stops_it_before_anything_is_written(tmp_path:
 
 
 def test_a_write_error_midway_leaves_nothing(tmp_path: Path, monkeypatch):
-    import cdktf_fix.io.parquet as parquet
+    import cdktf_fix.datasets.parquet as parquet
 
     src = tmp_path / "dataset"
     _write(src / "a.parquet", _table(_responses()), row_group_size=2)
     _write(src / "b.parquet", _table(_responses()))
-    real = parquet._repaired
+    real = parquet.repaired_table
     calls = []
 
     def failing(*args):
@@ -252,7 +253,7 @@ def test_a_write_error_midway_leaves_nothing(tmp_path: Path, monkeypatch):
             raise OSError(28, "No space left on device")
         return real(*args)
 
-    monkeypatch.setattr(parquet, "_repaired", failing)
+    monkeypatch.setattr(parquet, "repaired_table", failing)
     with pytest.raises(BatchError, match="--out .*: not written: no space left on device; the batch stopped and nothing was written"):
         batch_parquet(src, tmp_path / "out", "response", Options())
     assert not (tmp_path / "out").exists()
@@ -264,16 +265,16 @@ def test_a_write_error_midway_leaves_nothing(tmp_path: Path, monkeypatch):
 
 
 def test_a_row_whose_repair_crashes_is_bad_and_kept(tmp_path: Path, monkeypatch):
-    import cdktf_fix.io.batch as batch
+    import cdktf_fix.datasets.records as records
 
-    real = batch.repair_value  # rows are repaired through batch.repair_field_value, as JSONL records are
+    real = records.repair_value  # rows are repaired through records.repair_field_value, as JSONL records are
 
     def crashing(engine, text):
         if "BOOM" in text:
             raise RuntimeError("boom")
         return real(engine, text)
 
-    monkeypatch.setattr(batch, "repair_value", crashing)
+    monkeypatch.setattr(records, "repair_value", crashing)
     responses = [EXAMPLES[0], "import cdktf  # BOOM\n", EXAMPLES[1]]
     src = _write(tmp_path / "s.parquet", _table(responses))
     out = tmp_path / "o.parquet"
@@ -327,11 +328,11 @@ def test_is_parquet(tmp_path: Path):
 
 
 def test_row_groups_are_streamed_not_read_whole(tmp_path: Path, monkeypatch):
-    import cdktf_fix.io.parquet as parquet
+    import cdktf_fix.datasets.parquet as parquet
 
     src = _write(tmp_path / "s.parquet", _table([PLAIN] * 12), row_group_size=1)
     read, ahead = [], []
-    real_read, real_write = pq.ParquetFile.read_row_group, parquet._Writer.write
+    real_read, real_write = pq.ParquetFile.read_row_group, parquet.Writer.write
 
     def reading(self, *args, **kwargs):
         read.append(1)
@@ -342,7 +343,7 @@ def test_row_groups_are_streamed_not_read_whole(tmp_path: Path, monkeypatch):
         return real_write(self, table)
 
     monkeypatch.setattr(pq.ParquetFile, "read_row_group", reading)
-    monkeypatch.setattr(parquet._Writer, "write", writing)
+    monkeypatch.setattr(parquet.Writer, "write", writing)
     batch_parquet(src, tmp_path / "o.parquet", "response", Options())
     assert len(ahead) == 12 and all(groups_read - written <= 2 for written, groups_read in enumerate(ahead))
     assert _group_sizes(tmp_path / "o.parquet") == [1] * 12

@@ -1,13 +1,13 @@
 """Batch repair of a Parquet dataset's string column (``batch_parquet``), with pyarrow.
 
 The input is one Parquet file (the output is a file) or a dataset folder (the output is a
-folder): every ``*.parquet`` file under it, hive partition folders included, in sorted path
-order, each written to the same relative path under the output.  Names starting with ``.`` or
-``_`` are left out, as pyarrow's datasets do (``_SUCCESS``, ``_metadata``, ``.crc`` files);
-nothing but the ``.parquet`` files is written (a ``_metadata`` summary would no longer match).
+folder): every ``*.parquet`` file under it (``datasets.files``: hive partition folders included,
+in sorted path order, names starting with ``.`` or ``_`` left out), each written to the same
+relative path under the output; nothing but the ``.parquet`` files is written (a ``_metadata``
+summary would no longer match).
 
 Each row's value of the column is repaired exactly as a JSONL record's field is
-(``cdktf_fix.io.records.repair_value``, with the worker's engine for the packages the value
+(``datasets.records.repair_field_value``, with the worker's engine for the packages the value
 imports), in the same worker pool (``batch._run``): ``--jobs`` works, and a row whose worker
 dies is a bad sample kept as it is.  Every row is one ``SampleReport`` (``row N``, or
 ``part-0.parquet row N`` in a dataset folder; N counts from 1 in each file), so the CLI's
@@ -29,118 +29,49 @@ summary and ``--report`` are those of a JSONL batch.
   page sizes and the format version (pyarrow's defaults: 2.6 keeps every type's values).
 - Memory: one row group at a time is read (plus those whose rows the pool's look-ahead holds),
   never a whole file.
-- Outputs are whole or absent: a file is written to an unnamed (or ``.<name>.cdktf-fix-...tmp``)
-  file in the output's folder and renamed over it (``AtomicFile``); a folder's files are written
-  into a staging folder inside ``--out`` and moved into place at the end (``Stage``).  A file
-  that cannot be read or written stops the batch with a ``BatchError`` and nothing is written;
-  signals stop it with ``BatchInterrupted`` as for the other batches.
+- Outputs are whole or absent (``datasets.files.DatasetOutput``): a file is written to an
+  unnamed (or ``.<name>.cdktf-fix-...tmp``) file in the output's folder and renamed over it; a
+  folder's files are written into a staging folder inside ``--out`` and moved into place at the
+  end.  A file that cannot be read or written stops the batch with a ``BatchError`` and nothing
+  is written; signals stop it with ``BatchInterrupted`` as for the other batches.
 
-pyarrow is optional (``pip install 'cdktf-fix[scale]'``): it is imported only here, only by the
-main process.
+pyarrow is optional (``pip install 'cdktf-fix[scale]'``): it is imported only here (and by a
+Dask worker that reads a partition's rows, ``datasets.dask_engine``), never by the rest.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import stat
 import time
 from collections import deque
 from contextlib import closing
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
+from cdktf_fix.datasets.files import PARQUET_SUFFIXES, DatasetOutput, Shard, shards
+from cdktf_fix.datasets.jsonl import COUNTS_FIELD
+from cdktf_fix.datasets.records import repair_field_value
 from cdktf_fix.engine.options import Options
-from cdktf_fix.io.atomic import AtomicFile
-from cdktf_fix.io.batch import BatchReport, SampleReport, TargetRequest, _gather_notes, _run, _take_notes, repair_field_value
+from cdktf_fix.io.batch import BatchReport, SampleReport, TargetRequest, _gather_notes, _run, _take_notes
 from cdktf_fix.io.errors import BatchError
-from cdktf_fix.io.jsonl import COUNTS_FIELD
-from cdktf_fix.io.outputs import Stage, check_outputs, real_path
+from cdktf_fix.io.outputs import check_outputs
 from cdktf_fix.io.sources import error_reason
 from cdktf_fix.io.workers import clamp_jobs, interruptible
 
-__all__ = ["PARQUET_SUFFIX", "batch_parquet", "is_parquet", "parquet_files", "repair_cell"]
+__all__ = ["FilePlan", "Writer", "abandon", "batch_parquet", "cell_crashed", "error_line", "pyarrow_modules", "repair_cell", "repaired_table"]
 
-PARQUET_SUFFIX = ".parquet"
-IGNORED_PREFIXES = (".", "_")  # pyarrow.dataset's default ignore_prefixes
 MISSING_PYARROW = "Parquet needs pyarrow: pip install 'cdktf-fix[scale]'"
 # codecs as the file metadata names them -> as ParquetWriter takes them
 _CODECS = {"UNCOMPRESSED": "none", "SNAPPY": "snappy", "GZIP": "gzip", "BROTLI": "brotli", "ZSTD": "zstd", "LZ4": "lz4", "LZ4_RAW": "lz4"}
 
 
-def _pyarrow():
+def pyarrow_modules():
     try:
         import pyarrow
         import pyarrow.parquet
     except ImportError:
         raise BatchError(MISSING_PYARROW) from None
     return pyarrow, pyarrow.parquet
-
-
-# --- which files -------------------------------------------------------------------------------
-
-def _ignored(name: str) -> bool:
-    return name.startswith(IGNORED_PREFIXES)
-
-
-def _walk(folder: Path):
-    """(relative path, kind) of every entry under ``folder`` that a dataset reads, folder by
-    folder in name order (not yet in path order); kind is "file", "link-folder" (a linked
-    folder: not followed) or "other" (a FIFO, a socket, a broken link...)."""
-    for root, folders, files in os.walk(folder):
-        base = Path(root)
-        kept = []
-        for name in sorted(folders):
-            if _ignored(name):
-                continue
-            if os.path.islink(base / name):
-                yield base.joinpath(name).relative_to(folder), "link-folder"
-            else:
-                kept.append(name)
-        folders[:] = kept
-        for name in sorted(files):
-            if _ignored(name):
-                continue
-            path = base / name
-            try:
-                mode = os.stat(path).st_mode
-            except OSError:
-                mode = 0
-            yield path.relative_to(folder), "file" if stat.S_ISREG(mode) else "other"
-
-
-def parquet_files(src: Path) -> list[PurePosixPath]:
-    """The ``.parquet`` files of the dataset folder ``src`` (relative, in sorted path order).
-    Raises ``BatchError`` for one that is not a regular file, for a linked folder (not
-    followed, rather than dropped silently), and when there is none."""
-    files = []
-    for relative, kind in _walk(src):
-        if kind == "link-folder":
-            raise BatchError(f"{src}: {relative.as_posix()} is a symbolic link to a folder: not followed")
-        if relative.suffix.lower() != PARQUET_SUFFIX:
-            continue
-        if kind != "file":
-            raise BatchError(f"{src}: {relative.as_posix()} is not a regular file (broken link, FIFO, device or socket)")
-        files.append(PurePosixPath(relative.as_posix()))
-    if not files:
-        raise BatchError(f"{src}: no {PARQUET_SUFFIX} files in the folder")
-    return sorted(files)
-
-
-def is_parquet(path: Path) -> bool:
-    """Whether ``batch`` takes ``path`` as Parquet: a ``.parquet`` file, or a folder with
-    ``.parquet`` files and nothing else (names starting with ``.`` or ``_`` aside, as in
-    ``parquet_files``).  Stops at the first other file (a folder of samples is told at once);
-    never imports pyarrow."""
-    if path.is_file():
-        return path.suffix.lower() == PARQUET_SUFFIX
-    if not path.is_dir():
-        return False
-    found = False
-    for relative, kind in _walk(path):
-        if kind != "file" or relative.suffix.lower() != PARQUET_SUFFIX:
-            return False
-        found = True
-    return found
 
 
 # --- one row (runs in a worker) ----------------------------------------------------------------
@@ -167,7 +98,7 @@ def repair_cell(task: tuple) -> tuple[str | None, str | None, SampleReport]:
     return new_value, json.dumps(report.counts()) if add_counts else None, report
 
 
-def _cell_crashed(task: tuple, reason: str, progress: str | None):
+def cell_crashed(task: tuple, reason: str, progress: str | None):
     """The worker of a row died (or the repair raised): the row is kept as it is, and bad."""
     report = SampleReport(task[0])
     report.errors.append(reason)
@@ -180,20 +111,21 @@ def _is_text(pa, data_type) -> bool:
     return pa.types.is_string(data_type) or pa.types.is_large_string(data_type)
 
 
-class _Plan:
-    """One input file: where it goes, its schema, what its output looks like."""
+class FilePlan:
+    """One input file: where it goes, its schema, its row groups, what its output looks like."""
 
-    def __init__(self, pa, pq, path: Path, relative: PurePosixPath | None, field: str, add_counts: bool) -> None:
-        self.path, self.relative = path, relative
-        shown = path if relative is None else relative.as_posix()
+    def __init__(self, pa, pq, shard: Shard, field: str, add_counts: bool) -> None:
+        self.shard = shard
+        shown = shard.shown
         try:
-            with pq.ParquetFile(path) as parquet:
+            with pq.ParquetFile(shard.path) as parquet:
                 self.schema = parquet.schema_arrow
                 self.rows = parquet.metadata.num_rows
                 self.groups = parquet.num_row_groups
+                self.group_rows = [parquet.metadata.row_group(i).num_rows for i in range(self.groups)]
                 codecs = {parquet.metadata.row_group(0).column(i).compression for i in range(parquet.metadata.num_columns)} if self.groups else set()
         except (OSError, pa.ArrowException) as error:
-            raise BatchError(f"{shown}: not a readable Parquet file ({_reason(error)})") from None
+            raise BatchError(f"{shown}: not a readable Parquet file ({error_line(error)})") from None
         self.compression = _CODECS.get(next(iter(codecs)), "snappy") if len(codecs) == 1 else "snappy"
         names = self.schema.names
         if names.count(field) == 0:
@@ -223,10 +155,10 @@ class _Plan:
                 self.counts_column = (len(names), counts)
 
     def name(self, row: int) -> str:
-        return f"row {row}" if self.relative is None else f"{self.relative.as_posix()} row {row}"
+        return self.shard.name("row", row)
 
 
-def _reason(error: BaseException) -> str:
+def error_line(error: BaseException) -> str:
     """One line of an ``OSError`` or a pyarrow error."""
     if isinstance(error, OSError) and error.errno is not None:
         return error_reason(error)
@@ -234,47 +166,13 @@ def _reason(error: BaseException) -> str:
     return text.splitlines()[0] if text else type(error).__name__
 
 
-class _FileOutput:
-    """The output of one input file: renamed over ``out`` at the end (``AtomicFile``)."""
+class Writer:
+    """The output file of one input file being written: its handle and ParquetWriter."""
 
-    def __init__(self, out: Path) -> None:
-        destination = real_path(out)
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        self.file = AtomicFile(destination)
-
-    def open(self, relative):
-        return os.fdopen(os.dup(self.file.fd), "wb", buffering=1 << 20)
-
-    def commit(self) -> None:
-        self.file.commit()
-
-    def discard(self) -> None:
-        self.file.discard()
-
-
-class _FolderOutput:
-    """The output of a dataset folder: a staging folder inside ``out``, moved into place."""
-
-    def __init__(self, out: Path) -> None:
-        self.stage = Stage(out)
-
-    def open(self, relative):
-        dest = self.stage.path / relative
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        return open(dest, "xb", buffering=1 << 20)
-
-    def commit(self) -> None:
-        self.stage.commit()
-
-    def discard(self) -> None:
-        self.stage.discard()
-
-
-class _Writer:
-    """The output file being written: its handle and ParquetWriter."""
-
-    def __init__(self, pq, output, plan: _Plan) -> None:
-        self.handle = output.open(plan.relative)
+    def __init__(self, pq, output: DatasetOutput, plan: FilePlan) -> None:
+        self.output = output
+        self.file = output.open(plan.shard)
+        self.handle = os.fdopen(os.dup(self.file.fd), "wb", buffering=1 << 20)
         try:
             self.writer = pq.ParquetWriter(self.handle, plan.out_schema, compression=plan.compression)
         except BaseException:
@@ -289,6 +187,7 @@ class _Writer:
             self.writer.close()
         finally:
             self.handle.close()
+        self.output.close(self.file)
 
 
 def batch_parquet(src: Path, out: Path, field: str, options: Options, jobs: int = 1, add_counts: bool = False,
@@ -298,13 +197,9 @@ def batch_parquet(src: Path, out: Path, field: str, options: Options, jobs: int 
     check_outputs(src, out, None)
     if not field:
         raise BatchError("--field '': name a top-level string column")
-    pa, pq = _pyarrow()
+    pa, pq = pyarrow_modules()
     jobs, note = clamp_jobs(jobs)
-    folder = src.is_dir()
-    if folder:
-        plans = [_Plan(pa, pq, src / relative, relative, field, add_counts) for relative in parquet_files(src)]
-    else:
-        plans = [_Plan(pa, pq, src, None, field, add_counts)]
+    plans = [FilePlan(pa, pq, shard, field, add_counts) for shard in shards(src, PARQUET_SUFFIXES)]
     if on_start:
         on_start(sum(plan.rows for plan in plans))
 
@@ -313,9 +208,9 @@ def batch_parquet(src: Path, out: Path, field: str, options: Options, jobs: int 
     def tasks():
         for plan in plans:
             pending.append(("file", plan))
-            shown = plan.path if plan.relative is None else plan.relative.as_posix()
+            shown = plan.shard.shown
             try:
-                with pq.ParquetFile(plan.path) as parquet:
+                with pq.ParquetFile(plan.shard.path) as parquet:
                     row = 0
                     for index in range(plan.groups):
                         table = parquet.read_row_group(index)
@@ -326,16 +221,16 @@ def batch_parquet(src: Path, out: Path, field: str, options: Options, jobs: int 
                             yield plan.name(row), value, field, add_counts
                         del values
             except (OSError, pa.ArrowException) as error:
-                raise BatchError(f"{shown}: cannot be read ({_reason(error)}): nothing was written") from None
+                raise BatchError(f"{shown}: cannot be read ({error_line(error)}): nothing was written") from None
 
     report = BatchReport(jobs=jobs, notes=[note] if note else [])
     start = time.perf_counter()
     with interruptible():
         try:
-            output = _FolderOutput(out) if folder else _FileOutput(out)
+            output = DatasetOutput(out, src.is_dir())
         except OSError as error:
             raise BatchError(f"--out {out}: not written: {error_reason(error)}") from None
-        writer: _Writer | None = None
+        writer: Writer | None = None
         done: list = []  # results of the rows of pending's first row group
 
         def drain() -> None:
@@ -347,19 +242,19 @@ def batch_parquet(src: Path, out: Path, field: str, options: Options, jobs: int 
                     if writer is not None:
                         writer.close()
                         writer = None
-                    writer = _Writer(pq, output, head[1])
+                    writer = Writer(pq, output, head[1])
                 else:
                     _, plan, table = head
                     if len(done) < table.num_rows:
                         return
                     rows = done[:table.num_rows]
                     del done[:table.num_rows]
-                    writer.write(_repaired(pa, plan, table, rows))
+                    writer.write(repaired_table(pa, plan, table, rows))
                 pending.popleft()
 
         source = tasks()
         try:
-            with closing(source), closing(_run(repair_cell, source, options, jobs, _cell_crashed, target_request)) as results:
+            with closing(source), closing(_run(repair_cell, source, options, jobs, cell_crashed, target_request)) as results:
                 for value, counts, sample in results:
                     done.append((value, counts))
                     report.samples.append(sample)
@@ -372,17 +267,17 @@ def batch_parquet(src: Path, out: Path, field: str, options: Options, jobs: int 
                 writer = None
             output.commit()
         except (OSError, pa.ArrowException) as error:
-            _abandon(writer, output)
-            raise BatchError(f"--out {out}: not written: {_reason(error)}; the batch stopped and nothing was written") from None
+            abandon(writer, output)
+            raise BatchError(f"--out {out}: not written: {error_line(error)}; the batch stopped and nothing was written") from None
         except BaseException:
-            _abandon(writer, output)
+            abandon(writer, output)
             raise
     _gather_notes(report)
     report.seconds = time.perf_counter() - start
     return report
 
 
-def _repaired(pa, plan: _Plan, table, rows: list):
+def repaired_table(pa, plan: FilePlan, table, rows: list):
     """``table`` (one row group) with the repaired column, and the counts column if asked."""
     column = plan.schema.field(plan.column)
     table = table.set_column(plan.column, column, pa.array([value for value, _ in rows], type=column.type))
@@ -393,7 +288,7 @@ def _repaired(pa, plan: _Plan, table, rows: list):
     return table
 
 
-def _abandon(writer: _Writer | None, output) -> None:
+def abandon(writer: Writer | None, output: DatasetOutput) -> None:
     if writer is not None:
         try:
             writer.close()

@@ -1,0 +1,264 @@
+"""``batch --engine dask``: JSONL files, folders of JSONL shards and Parquet datasets in
+resumable partitions on a Dask cluster (here a ``LocalCluster`` of two workers), byte for byte
+what the local engine writes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("distributed")
+pa = pytest.importorskip("pyarrow")
+pq = pytest.importorskip("pyarrow.parquet")
+
+from typer.testing import CliRunner  # noqa: E402
+
+from cdktf_fix.cli import app  # noqa: E402
+from cdktf_fix.datasets import dask_engine  # noqa: E402
+from cdktf_fix.datasets.jsonl_batch import batch_jsonl  # noqa: E402
+from cdktf_fix.datasets.parquet import batch_parquet  # noqa: E402
+from cdktf_fix.engine.options import Options  # noqa: E402
+from cdktf_fix.io.batch import TargetRequest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+runner = CliRunner()
+CODES = [p.read_text() for p in sorted((ROOT / "examples").glob("*.py"))]
+
+
+def _value(number: int) -> str:
+    code = CODES[number % len(CODES)]
+    return f"Here:\n\n```python\n{code}```\n" if number % 3 == 0 else "no code" if number % 7 == 0 else code
+
+
+def _dataset(path: Path, count: int, first: int = 0) -> Path:
+    """Records of the bundled examples, as code and as markdown responses, with blank lines, a
+    record without code, a broken record and a CRLF line among them."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="") as out:
+        for number in range(first, first + count):
+            ending = "\r\n" if number % 11 == 0 else "\n"
+            out.write(json.dumps({"id": number, "response": _value(number)}) + ending)
+            if number % 40 == 0:
+                out.write("\n")
+            if number == 5:
+                out.write("{not json\n")
+    return path
+
+
+def _same_summary(report, summary) -> bool:
+    return {k: v for k, v in report.summary().items() if k not in ("seconds", "jobs")} == {k: v for k, v in summary.items() if k not in ("seconds", "jobs")}
+
+
+def _names(report) -> list[str]:
+    return [s.name for s in report.samples]
+
+
+def _parquet(path: Path, count: int, first: int = 0, row_group_size: int = 25) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    values = [None if n % 13 == 4 else _value(n) for n in range(first, first + count)]
+    table = pa.table({"id": list(range(first, first + count)), "response": values, "score": [n / 3 for n in range(count)]},
+                     schema=pa.schema([("id", pa.int64()), ("response", pa.string()), ("score", pa.float64())], metadata={b"origin": b"test"}))
+    pq.write_table(table, path, row_group_size=row_group_size, compression="zstd")
+    return path
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory) -> tuple[Path, bytes, dict, list]:
+    folder = tmp_path_factory.mktemp("dataset")
+    src = _dataset(folder / "in.jsonl", 240)
+    local = folder / "local.jsonl"
+    report = batch_jsonl(src, local, "response", Options(), jobs=1)
+    return src, local.read_bytes(), report.summary(), _names(report)
+
+
+def test_the_dask_engine_writes_what_the_local_engine_writes(dataset, tmp_path):
+    src, expected, summary, names = dataset
+    out = tmp_path / "out.jsonl"
+    seen = []
+    report = dask_engine.batch_dask(src, out, "response", Options(), jobs=2, on_partitions=lambda done, total: seen.append((done, total)))
+    assert out.read_bytes() == expected
+    assert _same_summary(report, summary) and _names(report) == names
+    assert not dask_engine.stage_folder(out).exists()  # the partitions are gone once joined
+    total = seen[0][1]
+    assert total >= 12 and seen[0] == (0, total) and seen[-1] == (total, total)  # 240 lines: partitions of 20
+
+
+def test_a_folder_of_jsonl_shards_on_both_engines(tmp_path):
+    """Shards in sub-folders, an empty shard, a hidden file and a _SUCCESS marker (left out):
+    the output folder has the same shards, each what the local engine writes."""
+    src = tmp_path / "shards"
+    _dataset(src / "part-0.jsonl", 70)
+    _dataset(src / "day=2" / "part-1.ndjson", 90, first=70)
+    (src / "day=2" / "part-2.jsonl").write_bytes(b"")
+    (src / "_SUCCESS").write_bytes(b"")
+    (src / ".part-0.jsonl.crc").write_bytes(b"crc")
+    local = batch_jsonl(src, tmp_path / "local", "response", Options(), jobs=2)
+    report = dask_engine.batch_dask(src, tmp_path / "dask", "response", Options(), jobs=2)
+    written = sorted(p.relative_to(tmp_path / "local").as_posix() for p in (tmp_path / "local").rglob("*") if p.is_file())
+    assert written == ["day=2/part-1.ndjson", "day=2/part-2.jsonl", "part-0.jsonl"]
+    for name in written:
+        assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "local" / name).read_bytes()
+    assert (tmp_path / "local" / "part-0.jsonl").read_bytes() == batch_one(src / "part-0.jsonl", tmp_path / "one.jsonl")
+    assert _same_summary(report, local.summary()) and _names(report) == _names(local)
+    assert _names(local)[0] == "day=2/part-1.ndjson line 1" and [s.name for s in local.samples if s.bad] == ["part-0.jsonl line 8"]  # not JSON
+    assert sum(s.bad for s in local.samples) == 1
+
+
+def batch_one(src: Path, out: Path) -> bytes:
+    batch_jsonl(src, out, "response", Options(), jobs=1)
+    return out.read_bytes()
+
+
+def test_parquet_files_and_dataset_folders_on_dask(tmp_path):
+    """A Parquet file and a hive-partitioned dataset folder: the local engine's bytes, reports
+    and names, with and without --add-counts; a partition may be part of a row group."""
+    one = _parquet(tmp_path / "one.parquet", 130)
+    folder = tmp_path / "dataset"
+    _parquet(folder / "year=2024" / "a.parquet", 60, row_group_size=60)
+    _parquet(folder / "year=2025" / "b.parquet", 45, first=60, row_group_size=10)
+    (folder / "_SUCCESS").write_bytes(b"")
+    for src, name in ((one, "out.parquet"), (folder, "out")):
+        for add_counts in (False, True):
+            local_out, dask_out = tmp_path / "local" / f"{add_counts}" / name, tmp_path / "dask" / f"{add_counts}" / name
+            local = batch_parquet(src, local_out, "response", Options(), jobs=1, add_counts=add_counts)
+            report = dask_engine.batch_dask(src, dask_out, "response", Options(), jobs=2, add_counts=add_counts)
+            files = [p.relative_to(local_out) for p in local_out.rglob("*.parquet")] if src.is_dir() else [Path()]
+            assert files and all((dask_out / f).read_bytes() == (local_out / f).read_bytes() for f in files)
+            assert _same_summary(report, local.summary()) and _names(report) == _names(local)
+            assert sum(s.bad for s in report.samples) == (10 if src == one else 8)  # the nulls
+    partitions = dask_engine.plan_partitions(one, "response", False).partitions  # 130 rows: partitions of 20 within groups of 25
+    assert [(p.group, p.offset, p.rows, p.first) for p in partitions[:3]] == [(0, 0, 20, 1), (0, 20, 5, 21), (1, 0, 20, 26)]
+
+
+def test_a_rerun_keeps_the_partitions_a_killed_run_finished(dataset, tmp_path):
+    """The stage of a run that stopped after two partitions: the rerun runs only the rest (the
+    two kept reports are recognisable by their made-up timing)."""
+    src, expected, _, _ = dataset
+    out = tmp_path / "out.jsonl"
+    stage = dask_engine.stage_folder(out)
+    stage.mkdir()
+    plan = dask_engine.plan_partitions(src, "response", False)
+    identity = dask_engine._identity(src, "response", False, Options(), TargetRequest(), plan)
+    (stage / "manifest.json").write_text(json.dumps(identity))
+    for partition in plan.partitions[:2]:
+        dask_engine.run_partition((partition, "response", False, Options(), TargetRequest(), str(stage)))
+        reports = json.loads((stage / f"part-{partition.number:06d}.json").read_text())
+        (stage / f"part-{partition.number:06d}.json").write_text(json.dumps([r | {"seconds": 123.0} for r in reports]))
+    (stage / "part-000003.out.tmp").write_bytes(b"half a partition")  # what kill -9 leaves
+    report = dask_engine.batch_dask(src, out, "response", Options(), jobs=2)
+    assert out.read_bytes() == expected
+    kept = [s for s in report.samples if s.seconds == 123.0]
+    assert kept and len(kept) == sum(1 for s in report.samples if int(s.name.split()[1]) < plan.partitions[2].first)
+
+
+def test_a_changed_input_starts_over(dataset, tmp_path):
+    src, expected, _, _ = dataset
+    out = tmp_path / "out.jsonl"
+    stage = dask_engine.stage_folder(out)
+    stage.mkdir()
+    (stage / "manifest.json").write_text(json.dumps({"source": "another file"}))
+    (stage / "part-000000.out").write_bytes(b"stale\n")
+    (stage / "part-000000.json").write_text("[]")
+    dask_engine.batch_dask(src, out, "response", Options(), jobs=1)
+    assert out.read_bytes() == expected
+
+
+KILL_PARTITION_1 = """
+import os
+from cdktf_fix.datasets import dask_engine
+
+real = dask_engine.LinePartition.repair
+
+def repair(self, field, add_counts, pool):
+    if self.number == 1 and pool == (1,):  # in a Dask worker: the worker dies
+        os._exit(9)
+    return real(self, field, add_counts, pool)
+
+dask_engine.LinePartition.repair = repair
+"""
+
+
+def test_a_partition_that_fails_on_every_worker_runs_here(dataset, tmp_path, monkeypatch):
+    """Partition 1 kills its Dask worker on every try: this machine runs it with the local
+    engine's pool, and the output is still the local engine's."""
+    src, expected, summary, _ = dataset
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(KILL_PARTITION_1)  # run by every new process: the Dask workers
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(site), os.environ.get("PYTHONPATH")])))
+    monkeypatch.setattr(dask_engine, "RETRIES", 0)
+    report = dask_engine.batch_dask(src, tmp_path / "out.jsonl", "response", Options(), jobs=2)
+    assert (tmp_path / "out.jsonl").read_bytes() == expected and _same_summary(report, summary)
+
+
+def test_the_command_line(dataset, tmp_path):
+    src, expected, _, _ = dataset
+    out = tmp_path / "cli.jsonl"
+    result = runner.invoke(app, ["batch", str(src), "--out", str(out), "--field", "response", "--engine", "dask", "--jobs", "2"])
+    assert result.exit_code == 2, result.output  # one record is not JSON: named, the batch goes on
+    assert out.read_bytes() == expected
+    assert "bad line 8: not JSON" in result.stdout
+    folder = runner.invoke(app, ["batch", str(ROOT / "examples"), "--out", str(tmp_path / "f"), "--engine", "dask"])
+    assert folder.exit_code == 2 and "a folder of samples runs on the local engine" in folder.stderr
+    alone = runner.invoke(app, ["batch", str(src), "--out", str(tmp_path / "x.jsonl"), "--field", "response", "--scheduler", "tcp://127.0.0.1:1"])
+    assert alone.exit_code == 2 and "--engine dask" in alone.stderr
+    parquet = _parquet(tmp_path / "p.parquet", 30)
+    (tmp_path / "folder").mkdir()
+    into_folder = runner.invoke(app, ["batch", str(parquet), "--out", str(tmp_path / "folder"), "--field", "response", "--engine", "dask"])
+    assert into_folder.exit_code == 2 and "a file input (JSONL or Parquet) needs an output file" in into_folder.stderr
+
+
+@pytest.mark.slow
+def test_kill_9_then_the_same_command_finishes_without_losing_or_repeating_a_record(tmp_path):
+    src = _dataset(tmp_path / "in.jsonl", 1200)
+    expected_path = tmp_path / "local.jsonl"
+    batch_jsonl(src, expected_path, "response", Options(), jobs=1)
+    out = tmp_path / "out.jsonl"
+    command = [sys.executable, "-m", "cdktf_fix.cli", "batch", str(src), "--out", str(out), "--field", "response", "--engine", "dask", "--jobs", "2"]
+    env = dict(os.environ, CDKTF_FIX_DASK_PART_RECORDS="100")
+    run = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    stage = dask_engine.stage_folder(out)
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and len(list(stage.glob("part-*.json"))) < 3 and run.poll() is None:
+        time.sleep(0.2)
+    assert run.poll() is None, "the run ended before it could be killed"
+    os.killpg(run.pid, signal.SIGKILL)
+    run.wait()
+    assert not out.exists() and len(list(stage.glob("part-*.json"))) >= 3
+    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert again.returncode in (1, 2), again.stderr[-2000:]
+    assert out.read_bytes() == expected_path.read_bytes()
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_partition_costs_that_partition_not_the_run(dataset, tmp_path, monkeypatch):
+    """A running cluster (--scheduler) whose worker is killed with SIGKILL while partitions run:
+    its partition runs again elsewhere and the output is still the local engine's."""
+    import threading
+
+    from distributed import Client, LocalCluster
+
+    src, expected, _, _ = dataset
+    out = tmp_path / "out.jsonl"
+    stage = dask_engine.stage_folder(out)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, Client(cluster) as client:
+        pids = list(client.run(os.getpid).values())
+        result = {}
+        run = threading.Thread(target=lambda: result.update(report=dask_engine.batch_dask(src, out, "response", Options(), scheduler=cluster.scheduler_address)))
+        run.start()
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and len(list(stage.glob("part-*.json"))) < 2 and run.is_alive():
+            time.sleep(0.05)
+        killed_while_running = run.is_alive() and len(list(stage.glob("part-*.json"))) < 12
+        os.kill(pids[0], signal.SIGKILL)
+        run.join(timeout=300)
+    assert killed_while_running, "the run ended before a worker could be killed"
+    assert not run.is_alive() and "report" in result
+    assert out.read_bytes() == expected
