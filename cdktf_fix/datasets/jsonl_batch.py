@@ -168,28 +168,35 @@ def batch_jsonl(src: Path, out: Path, field_path: str, options: Options, jobs: i
         current = None  # (AtomicFile, fd) of the shard being written
         position = 0  # how much of pending is written
 
-        def advance() -> int:
-            """Open the outputs of the shards that start here; the fd of the next line's shard."""
+        def finish_shard() -> None:
+            nonlocal current
+            if current is not None:
+                file, fd = current
+                current = None
+                try:
+                    output.close(file)
+                finally:
+                    os.close(fd)
+
+        def open_shards() -> None:
+            """Open the outputs of the shards whose entries come next (an empty one is whole at once)."""
             nonlocal current, position
             while pending[position][0] == "open":
                 _, shard, fd = pending[position]
-                if current is not None:
-                    output.close(current[0])
-                    os.close(current[1])
+                finish_shard()
                 current = (output.open(shard), fd)
                 position += 1
-            position += 1
-            if position > 4096:  # keep the list short: the written entries are dropped
-                del pending[:position]
-                position = 0
-            return current[1]
 
         try:
             with closing(_run(repair_line, tasks(), options, jobs, line_crashed, target_request)) as results:
                 for line, sample in results:
-                    fd = advance()
+                    open_shards()
+                    position += 1  # this line's entry
+                    if position > 4096:  # keep the list short: the written entries are dropped
+                        del pending[:position]
+                        position = 0
                     if isinstance(line, tuple):
-                        current[0].copy_from(fd, *line)
+                        current[0].copy_from(current[1], *line)
                     else:
                         current[0].write(line)
                     if sample is None:
@@ -197,18 +204,9 @@ def batch_jsonl(src: Path, out: Path, field_path: str, options: Options, jobs: i
                     report.samples.append(sample)
                     if on_sample:
                         on_sample(sample)
-            pending.append(("open", None, -1))  # the shards left have no lines: their empty outputs
-            while pending[position][1] is not None:
-                _, shard, fd = pending[position]
-                if current is not None:
-                    output.close(current[0])
-                    os.close(current[1])
-                current = (output.open(shard), fd)
-                position += 1
-            if current is not None:
-                output.close(current[0])
-                os.close(current[1])
-                current = None
+            pending.append(("end", None, -1))  # the shards left have no lines: their empty outputs
+            open_shards()
+            finish_shard()
             output.commit()
         except OSError as error:
             output.discard()
