@@ -26,6 +26,7 @@ from cdktf_fix.datasets.jsonl_batch import batch_jsonl  # noqa: E402
 from cdktf_fix.datasets.parquet import batch_parquet  # noqa: E402
 from cdktf_fix.engine.options import Options  # noqa: E402
 from cdktf_fix.io.batch import TargetRequest  # noqa: E402
+from cdktf_fix.io.errors import BatchError  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
@@ -158,6 +159,41 @@ def test_a_rerun_keeps_the_partitions_a_killed_run_finished(dataset, tmp_path):
     assert kept and len(kept) == sum(1 for s in report.samples if int(s.name.split()[1]) < plan.partitions[2].first)
 
 
+def test_a_large_row_group_is_cut_into_at_most_sixteen_partitions(tmp_path):
+    """Each partition of a row group decodes the group's column up to its rows, so a large
+    group gets larger partitions; the output is still the local engine's."""
+    src = tmp_path / "big.parquet"
+    values = [f"x = {n}\n" if n % 50 else CODES[0] for n in range(1000)]
+    pq.write_table(pa.table({"response": values}), src, row_group_size=1000)
+    plan = dask_engine.plan_partitions(src, "response", False, size=20)
+    assert len(plan.partitions) == 16 and {p.rows for p in plan.partitions} == {63, 55}
+    local = batch_parquet(src, tmp_path / "local.parquet", "response", Options())
+    report = dask_engine.batch_dask(src, tmp_path / "dask.parquet", "response", Options(), jobs=2)
+    assert (tmp_path / "dask.parquet").read_bytes() == (tmp_path / "local.parquet").read_bytes()
+    assert _names(report) == _names(local) and report.summary()["changed"] == 20
+
+
+def test_a_parquet_rerun_keeps_finished_partitions_of_a_dataset_folder(tmp_path):
+    folder = tmp_path / "dataset"
+    _parquet(folder / "a.parquet", 50)
+    _parquet(folder / "b.parquet", 40, first=50, row_group_size=15)
+    local = batch_parquet(folder, tmp_path / "local", "response", Options(), add_counts=True)
+    out = tmp_path / "out"
+    stage = dask_engine.stage_folder(out)
+    stage.mkdir()
+    plan = dask_engine.plan_partitions(folder, "response", True)
+    (stage / "manifest.json").write_text(json.dumps(dask_engine._identity(folder, "response", True, Options(), TargetRequest(), plan)))
+    kept = [plan.partitions[0], plan.partitions[-1]]  # the first of a.parquet, the last of b.parquet
+    for partition in kept:
+        dask_engine.run_partition((partition, "response", True, Options(), TargetRequest(), str(stage)))
+    runs = []
+    report = dask_engine.batch_dask(folder, out, "response", Options(), jobs=2, add_counts=True, on_partitions=lambda done, total: runs.append(done))
+    assert runs[:3] == [0, 1, 2] and runs[-1] == len(plan.partitions)  # the two kept ones count as done at once
+    for name in ("a.parquet", "b.parquet"):
+        assert (out / name).read_bytes() == (tmp_path / "local" / name).read_bytes()
+    assert _same_summary(report, local.summary()) and _names(report) == _names(local)
+
+
 def test_a_changed_input_starts_over(dataset, tmp_path):
     src, expected, _, _ = dataset
     out = tmp_path / "out.jsonl"
@@ -170,32 +206,52 @@ def test_a_changed_input_starts_over(dataset, tmp_path):
     assert out.read_bytes() == expected
 
 
-KILL_PARTITION_1 = """
+IN_DASK_WORKERS = """
 import os
 from cdktf_fix.datasets import dask_engine
 
 real = dask_engine.LinePartition.repair
 
 def repair(self, field, add_counts, pool):
-    if self.number == 1 and pool == (1,):  # in a Dask worker: the worker dies
-        os._exit(9)
+    if self.number == 1 and pool == (1,):  # in a Dask worker
+        {action}
     return real(self, field, add_counts, pool)
 
 dask_engine.LinePartition.repair = repair
 """
 
 
-def test_a_partition_that_fails_on_every_worker_runs_here(dataset, tmp_path, monkeypatch):
+def _in_dask_workers(tmp_path: Path, monkeypatch, action: str) -> None:
+    """``action`` when a Dask worker runs partition 1 (a sitecustomize: every new process runs it)."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(IN_DASK_WORKERS.replace("{action}", action))
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(site), os.environ.get("PYTHONPATH")])))
+
+
+def test_a_partition_that_kills_every_worker_runs_here(dataset, tmp_path, monkeypatch):
     """Partition 1 kills its Dask worker on every try: this machine runs it with the local
     engine's pool, and the output is still the local engine's."""
     src, expected, summary, _ = dataset
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "sitecustomize.py").write_text(KILL_PARTITION_1)  # run by every new process: the Dask workers
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(site), os.environ.get("PYTHONPATH")])))
+    _in_dask_workers(tmp_path, monkeypatch, "os._exit(9)")
     monkeypatch.setattr(dask_engine, "RETRIES", 0)
     report = dask_engine.batch_dask(src, tmp_path / "out.jsonl", "response", Options(), jobs=2)
     assert (tmp_path / "out.jsonl").read_bytes() == expected and _same_summary(report, summary)
+
+
+def test_a_cluster_error_is_one_line_and_keeps_the_finished_partitions(dataset, tmp_path, monkeypatch):
+    """Not a record's error (those are caught in the partition) but the cluster's, on every
+    try (a worker without cdktf-fix, a full disk): one line naming the partition; the rest stays."""
+    src, expected, _, _ = dataset
+    before = os.environ.get("PYTHONPATH")
+    _in_dask_workers(tmp_path, monkeypatch, "raise OSError(28, 'No space left on device')")
+    out = tmp_path / "out.jsonl"
+    with pytest.raises(BatchError, match=r"^partition 1 \(.*in.jsonl\) failed on the cluster: OSError: \[Errno 28\] No space left on device$"):
+        dask_engine.batch_dask(src, out, "response", Options(), jobs=2)
+    assert not out.exists() and (dask_engine.stage_folder(out) / "part-000000.json").exists()
+    monkeypatch.setenv("PYTHONPATH", before) if before else monkeypatch.delenv("PYTHONPATH")  # the workers are well again
+    dask_engine.batch_dask(src, out, "response", Options(), jobs=2)
+    assert out.read_bytes() == expected
 
 
 def test_the_command_line(dataset, tmp_path):

@@ -3,8 +3,9 @@
 Datasets: a JSONL file or folder of JSONL shards, a Parquet file or dataset folder
 (``datasets.files``).  Each file is cut into partitions of up to ``PART_RECORDS`` records (at
 least ``MIN_PARTITIONS`` partitions for a small dataset): line ranges of a JSONL file (byte
-ranges, found in counting passes), row ranges of a Parquet row group (from its metadata).
-Nothing is held in memory but one partition.
+ranges, found in counting passes), row ranges of a Parquet row group (from its metadata; a
+row group is cut into at most ``MAX_GROUP_READS`` partitions, since each one decodes the
+group's column up to its rows).  Nothing is held in memory but one partition.
 
 Each partition is one Dask task that runs the local engine's own per-record function
 (``jsonl_batch.repair_line``, ``parquet.repair_cell``) on its records and writes its output
@@ -55,6 +56,7 @@ __all__ = ["DatasetPlan", "LinePartition", "RowPartition", "batch_dask", "plan_p
 PART_RECORDS = 2000  # records per partition (CDKTF_FIX_DASK_PART_RECORDS overrides): a few seconds of work, small enough to retry
 MIN_PARTITIONS = 32  # a small dataset is cut finer, so every worker gets work
 MIN_PART = 20
+MAX_GROUP_READS = 16  # a Parquet row group is cut into no more partitions (each reads the group up to its rows)
 RETRIES = 2
 _STAGE_SUFFIX = ".cdktf-fix-parts"
 
@@ -105,19 +107,29 @@ class RowPartition:
     number: int
     shard: Shard
     group: int
-    offset: int
+    offset: int  # the first row's index in the group
     rows: int
     first: int  # 1-based row number in the file
+    size: int  # the size of the group's partitions (the last one may have fewer rows): the batches it is read in
 
     def repair(self, field: str, add_counts: bool, pool: tuple) -> tuple[bytes, list[dict]]:
         """The partition's repaired values and counts (JSON) and reports (as dicts)."""
         pa, pq = parquet.pyarrow_modules()
+        values: list = []
         try:
-            with pq.ParquetFile(self.shard.path) as file:
-                column = file.read_row_group(self.group, columns=[field]).column(0)
+            with pq.ParquetFile(self.shard.path) as file:  # streamed in batches of the partitions' size: one in memory
+                position = 0
+                for batch in file.iter_batches(batch_size=self.size, row_groups=[self.group], columns=[field]):
+                    low, high = max(0, self.offset - position), min(batch.num_rows, self.offset + self.rows - position)
+                    if high > low:
+                        values.extend(batch.column(0).slice(low, high - low).to_pylist())
+                    position += batch.num_rows
+                    if position >= self.offset + self.rows:
+                        break
         except (OSError, pa.ArrowException) as error:
             raise BatchError(f"{self.shard.shown}: cannot be read ({parquet.error_line(error)})") from None
-        values = column.slice(self.offset, self.rows).to_pylist()
+        if len(values) != self.rows:
+            raise BatchError(f"{self.shard.shown}: row group {self.group} has changed since the batch started")
         tasks = ((self.shard.name("row", self.first + i), value, field, add_counts) for i, value in enumerate(values))
         rows, reports = [], []
         for value, counts, sample in map_tasks(parquet.repair_cell, tasks, *pool[:1], parquet.cell_crashed, *pool[1:]):
@@ -154,9 +166,10 @@ def plan_partitions(src: Path, field: str, add_counts: bool, size: int | None = 
         for plan in plans:
             first = 1
             for group, rows in enumerate(plan.group_rows):
-                for offset in range(0, rows, size):
-                    count = min(size, rows - offset)
-                    partitions.append(RowPartition(len(partitions), plan.shard, group, offset, count, first))
+                group_size = max(size, -(-rows // MAX_GROUP_READS))
+                for offset in range(0, rows, group_size):
+                    count = min(group_size, rows - offset)
+                    partitions.append(RowPartition(len(partitions), plan.shard, group, offset, count, first, group_size))
                     first += count
         return DatasetPlan(partitions, total, [plan.shard for plan in plans], plans)
     files = shards(src, JSONL_SUFFIXES)
@@ -261,11 +274,17 @@ def run_partition(task: tuple, jobs: int = 1) -> list[dict]:
 
 # --- the cluster -------------------------------------------------------------------------------
 
-def _client(scheduler: str | None, jobs: int):
+def _distributed():
     try:
-        from distributed import Client, LocalCluster
+        import distributed
     except ImportError:
         raise BatchError("--engine dask needs Dask: pip install 'cdktf-fix[scale]'") from None
+    return distributed
+
+
+def _client(scheduler: str | None, jobs: int):
+    from distributed import Client, LocalCluster
+
     if scheduler:
         try:
             return Client(scheduler, timeout="20s"), None
@@ -278,7 +297,7 @@ def _client(scheduler: str | None, jobs: int):
 def _run_missing(missing: list, task_of, scheduler: str | None, jobs: int, finished) -> None:
     """The missing partitions on the cluster, ``finished(partition, reports)`` as each ends; one
     that fails on every try runs on this machine (``run_partition`` with a worker pool)."""
-    from distributed import as_completed
+    from distributed import KilledWorker, as_completed
 
     client, cluster = _client(scheduler, jobs)
     failed = []
@@ -289,11 +308,14 @@ def _run_missing(missing: list, task_of, scheduler: str | None, jobs: int, finis
             partition = by_key[future.key]
             try:
                 reports = future.result()
-            except BatchError:
-                raise
-            except Exception:  # noqa: BLE001 - a lost worker, every try: this machine runs it below
+            except KilledWorker:  # it took down a worker on every try: this machine runs it below
                 failed.append(partition)
                 continue
+            except BatchError:
+                raise
+            except Exception as error:  # noqa: BLE001 - not a record's (those are caught in the partition): the cluster's
+                reason = str(error).strip().splitlines()[0] if str(error).strip() else ""
+                raise BatchError(f"partition {partition.number} ({partition.shard.shown}) failed on the cluster: {type(error).__name__}{': ' + reason if reason else ''}") from None
             finished(partition, reports)
     finally:
         client.close()
@@ -355,6 +377,7 @@ def batch_dask(src: Path, out: Path, field: str, options: Options, jobs: int = 1
     called when the partitions are planned and as each ends."""
     check_outputs(src, out, None)
     jsonl_batch.check_field(field)
+    _distributed()  # before anything is written
     destination = real_path(out)
     stage = stage_folder(destination)
     plan = plan_partitions(src, field, add_counts)
