@@ -213,7 +213,7 @@ from cdktf_fix.datasets import dask_engine
 real = dask_engine.LinePartition.repair
 
 def repair(self, field, add_counts, pool):
-    if self.number == 1 and pool == (1,):  # in a Dask worker
+    if self.number == 1 and pool.jobs == 1:  # in a Dask worker
         {action}
     return real(self, field, add_counts, pool)
 
@@ -233,10 +233,12 @@ def test_a_partition_that_kills_every_worker_runs_here(dataset, tmp_path, monkey
     """Partition 1 kills its Dask worker on every try: this machine runs it with the local
     engine's pool, and the output is still the local engine's."""
     src, expected, summary, _ = dataset
-    _in_dask_workers(tmp_path, monkeypatch, "os._exit(9)")
+    deaths = tmp_path / "deaths"
+    _in_dask_workers(tmp_path, monkeypatch, f"open({str(deaths)!r}, 'a').write('x'); os._exit(9)")
     monkeypatch.setattr(dask_engine, "RETRIES", 0)
     report = dask_engine.batch_dask(src, tmp_path / "out.jsonl", "response", Options(), jobs=2)
     assert (tmp_path / "out.jsonl").read_bytes() == expected and _same_summary(report, summary)
+    assert len(deaths.read_text()) >= 2  # Dask gave it to workers until it called it a KilledWorker
 
 
 def test_a_cluster_error_is_one_line_and_keeps_the_finished_partitions(dataset, tmp_path, monkeypatch):

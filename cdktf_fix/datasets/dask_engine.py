@@ -51,7 +51,7 @@ from cdktf_fix.io.outputs import check_outputs, real_path
 from cdktf_fix.io.sources import error_reason
 from cdktf_fix.io.workers import interruptible, map_tasks
 
-__all__ = ["DatasetPlan", "LinePartition", "RowPartition", "batch_dask", "plan_partitions", "run_partition", "stage_folder"]
+__all__ = ["DatasetPlan", "LinePartition", "Pool", "RowPartition", "batch_dask", "plan_partitions", "run_partition", "stage_folder"]
 
 PART_RECORDS = 2000  # records per partition (CDKTF_FIX_DASK_PART_RECORDS overrides): a few seconds of work, small enough to retry
 MIN_PARTITIONS = 32  # a small dataset is cut finer, so every worker gets work
@@ -64,6 +64,22 @@ _STAGE_SUFFIX = ".cdktf-fix-parts"
 # --- partitions --------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class Pool:
+    """Where a partition's records run: in this process (a Dask worker's task), or in a pool
+    of ``jobs`` worker processes set up with ``setup`` (options, target) on this machine."""
+
+    jobs: int = 1
+    setup: tuple = ()
+
+    def map(self, function, tasks, crashed):
+        """``function`` over ``tasks`` in order; a task that raises (or kills its pool worker)
+        gets ``crashed``'s result, as in the local engine."""
+        if self.jobs <= 1:
+            return map_tasks(function, tasks, 1, crashed)
+        return map_tasks(function, tasks, self.jobs, crashed, _init_worker, self.setup)
+
+
+@dataclass(frozen=True)
 class LinePartition:
     """Lines of a JSONL file: the bytes ``start`` to ``end``, whose first line is ``first``."""
 
@@ -73,9 +89,9 @@ class LinePartition:
     end: int
     first: int  # 1-based line number of the first line
 
-    def repair(self, field: str, add_counts: bool, pool: tuple) -> tuple[bytes, list[dict]]:
+    def repair(self, field: str, add_counts: bool, pool: Pool) -> tuple[bytes, list[dict]]:
         """The partition's output bytes and reports (as dicts): its lines through the local
-        engine's ``repair_line``, in this process or a worker pool (``pool``: ``_pool``)."""
+        engine's ``repair_line``."""
         fd = jsonl_batch.open_shard(self.shard)
         try:
             with open(fd, "rb", closefd=False) as handle:
@@ -88,7 +104,7 @@ class LinePartition:
                         yield self.shard, self.first + index, line if line is not None else (self.start + begin, self.start + end), field, add_counts
 
                 chunks, reports = [], []
-                for out, sample in map_tasks(jsonl_batch.repair_line, tasks(), *pool[:1], jsonl_batch.line_crashed, *pool[1:]):
+                for out, sample in pool.map(jsonl_batch.repair_line, tasks(), jsonl_batch.line_crashed):
                     if isinstance(out, tuple):  # too long to read: copied as it is
                         out = os.pread(fd, out[1] - out[0], out[0])
                     chunks.append(out)
@@ -112,8 +128,9 @@ class RowPartition:
     first: int  # 1-based row number in the file
     size: int  # the size of the group's partitions (the last one may have fewer rows): the batches it is read in
 
-    def repair(self, field: str, add_counts: bool, pool: tuple) -> tuple[bytes, list[dict]]:
-        """The partition's repaired values and counts (JSON) and reports (as dicts)."""
+    def repair(self, field: str, add_counts: bool, pool: Pool) -> tuple[bytes, list[dict]]:
+        """The partition's repaired values and counts (JSON) and reports (as dicts): its rows
+        through the local engine's ``repair_cell``."""
         pa, pq = parquet.pyarrow_modules()
         values: list = []
         try:
@@ -132,7 +149,7 @@ class RowPartition:
             raise BatchError(f"{self.shard.shown}: row group {self.group} has changed since the batch started")
         tasks = ((self.shard.name("row", self.first + i), value, field, add_counts) for i, value in enumerate(values))
         rows, reports = [], []
-        for value, counts, sample in map_tasks(parquet.repair_cell, tasks, *pool[:1], parquet.cell_crashed, *pool[1:]):
+        for value, counts, sample in pool.map(parquet.repair_cell, tasks, parquet.cell_crashed):
             rows.append([value, counts])
             reports.append(sample.to_dict())
         return json.dumps(rows).encode("utf-8"), reports
@@ -259,12 +276,12 @@ def run_partition(task: tuple, jobs: int = 1) -> list[dict]:
     global _READY
     partition, field, add_counts, options, target, stage = task
     if jobs > 1:
-        pool = (jobs, _init_worker, (options, target))
+        pool = Pool(jobs, (options, target))
     else:
         if _READY != (repr(options), target):
             _init_worker(options, target)
             _READY = (repr(options), target)
-        pool = (1,)
+        pool = Pool()
     data, reports = partition.repair(field, add_counts, pool)
     part = _part(Path(stage), partition)
     _write_atomically(part.with_suffix(".out"), data)
