@@ -241,14 +241,23 @@ def test_a_partition_that_kills_every_worker_runs_here(dataset, tmp_path, monkey
     assert len(deaths.read_text()) >= 2  # Dask gave it to workers until it called it a KilledWorker
 
 
-def test_a_cluster_error_is_one_line_and_keeps_the_finished_partitions(dataset, tmp_path, monkeypatch):
-    """Not a record's error (those are caught in the partition) but the cluster's, on every
-    try (a worker without cdktf-fix, a full disk): one line naming the partition; the rest stays."""
+def test_a_partition_that_fails_on_the_cluster_runs_here_with_a_note(dataset, tmp_path, monkeypatch):
+    """Not a record's error (those are caught in the partition) but the cluster's, on every try
+    (a full disk on the worker's side): this machine runs the partition, and the summary says so."""
+    src, expected, _, _ = dataset
+    _in_dask_workers(tmp_path, monkeypatch, "raise OSError(28, 'No space left on device')")
+    report = dask_engine.batch_dask(src, tmp_path / "out.jsonl", "response", Options(), jobs=2)
+    assert (tmp_path / "out.jsonl").read_bytes() == expected
+    assert report.notes[0].startswith("partition 1 (") and report.notes[0].endswith(
+        "in.jsonl) failed on the cluster (OSError: [Errno 28] No space left on device) and ran on this machine")
+
+
+def test_workers_without_cdktf_fix_stop_the_run_in_one_line_and_keep_what_finished(dataset, tmp_path, monkeypatch):
     src, expected, _, _ = dataset
     before = os.environ.get("PYTHONPATH")
-    _in_dask_workers(tmp_path, monkeypatch, "raise OSError(28, 'No space left on device')")
+    _in_dask_workers(tmp_path, monkeypatch, "raise ModuleNotFoundError(\"No module named 'cdktf_fix'\")")
     out = tmp_path / "out.jsonl"
-    with pytest.raises(BatchError, match=r"^partition 1 \(.*in.jsonl\) failed on the cluster: OSError: \[Errno 28\] No space left on device$"):
+    with pytest.raises(BatchError, match=r"^the Dask workers cannot run cdktf-fix \(ModuleNotFoundError: No module named 'cdktf_fix'\): pip install"):
         dask_engine.batch_dask(src, out, "response", Options(), jobs=2)
     assert not out.exists() and (dask_engine.stage_folder(out) / "part-000000.json").exists()
     monkeypatch.setenv("PYTHONPATH", before) if before else monkeypatch.delenv("PYTHONPATH")  # the workers are well again
@@ -271,6 +280,33 @@ def test_the_command_line(dataset, tmp_path):
     (tmp_path / "folder").mkdir()
     into_folder = runner.invoke(app, ["batch", str(parquet), "--out", str(tmp_path / "folder"), "--field", "response", "--engine", "dask"])
     assert into_folder.exit_code == 2 and "a file input (JSONL or Parquet) needs an output file" in into_folder.stderr
+
+
+def test_a_running_cluster_gets_the_target_schema_from_the_batch(dataset, tmp_path, monkeypatch):
+    """--target of a provider version this machine has in its cache only (made up: 21.22.99),
+    and a cluster whose workers have an empty cache and may not fetch: the batch sends the
+    target's parts to the workers, whose output is the local engine's with that target."""
+    from dataclasses import replace
+
+    from distributed import LocalCluster
+
+    from cdktf_fix.schema import store, target
+
+    src, _, _, _ = dataset
+    here, there = tmp_path / "cache-here", tmp_path / "cache-there"
+    monkeypatch.setenv("CDKTF_FIX_CACHE_DIR", str(here))
+    store.seed_cache([replace(store.load_part("cdktf-cdktf-provider-aws", "21.22.1"), version="21.22.99")])
+    target.clear_caches()
+    request = TargetRequest(("cdktf-cdktf-provider-aws==21.22.99",), offline=True)
+    local = batch_jsonl(src, tmp_path / "local.jsonl", "response", Options(), jobs=1, target_request=request)
+    assert any("cdktf-cdktf-provider-aws 21.22.99" in label for label in local.samples[0].targets)
+    out = tmp_path / "out.jsonl"
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                      env={"CDKTF_FIX_CACHE_DIR": str(there), "CDKTF_FIX_OFFLINE": "1"}) as cluster:
+        report = dask_engine.batch_dask(src, out, "response", Options(), scheduler=cluster.scheduler_address, target_request=request)
+    assert out.read_bytes() == (tmp_path / "local.jsonl").read_bytes()
+    assert _same_summary(report, local.summary()) and report.notes == local.notes
+    assert any("21.22.99" in p.name for p in (there / "parts").iterdir())
 
 
 @pytest.mark.slow

@@ -27,7 +27,9 @@ worker pool makes a record that kills its worker a bad record kept as it is.
 Without ``--scheduler`` the cluster is a ``LocalCluster`` of ``--jobs`` single-threaded worker
 processes on this machine; with it, any running Dask scheduler.  The workers read the dataset
 and write the stage themselves: both must be on a filesystem every worker sees.  Workers need
-``pip install 'cdktf-fix[scale]'`` only: the schema travels as the package's snapshot.
+``pip install 'cdktf-fix[scale]'`` only: the default targets' schemas are the package's
+snapshots, and with ``--target`` on a running cluster the batch loads the target's schema parts
+(fetching them here if it must) and sends them to every worker once (``store.seed_cache``).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ import json
 import os
 import shutil
 import time
+import uuid
 from dataclasses import astuple, dataclass
 from pathlib import Path
 
@@ -50,6 +53,8 @@ from cdktf_fix.io.errors import BatchError, BatchInterrupted
 from cdktf_fix.io.outputs import check_outputs, real_path
 from cdktf_fix.io.sources import error_reason
 from cdktf_fix.io.workers import interruptible, map_tasks
+from cdktf_fix.schema import store
+from cdktf_fix.schema.target import request_parts
 
 __all__ = ["DatasetPlan", "LinePartition", "Pool", "RowPartition", "batch_dask", "plan_partitions", "run_partition", "stage_folder"]
 
@@ -268,13 +273,16 @@ def _done(stage: Path, partition) -> list[dict] | None:
 _READY: tuple | None = None  # the (options, target) this worker process is set up for
 
 
-def run_partition(task: tuple, jobs: int = 1) -> list[dict]:
+def run_partition(task: tuple, jobs: int = 1, parts: list | None = None) -> list[dict]:
     """One partition, in a Dask worker (in its process: a record that raises is bad, as in the
     local engine), or with ``jobs`` > 1 on this machine in a worker pool (after it failed on
     every try there): its records repaired, its output and reports written to the stage;
-    returns the reports."""
+    returns the reports.  ``parts``: the schema parts of the batch's ``--target``, kept in the
+    worker's cache so that it never builds or fetches one."""
     global _READY
     partition, field, add_counts, options, target, stage = task
+    if parts and _READY != (repr(options), target):
+        store.seed_cache(parts)
     if jobs > 1:
         pool = Pool(jobs, (options, target))
     else:
@@ -311,28 +319,46 @@ def _client(scheduler: str | None, jobs: int):
     return Client(cluster), cluster
 
 
-def _run_missing(missing: list, task_of, scheduler: str | None, jobs: int, finished) -> None:
-    """The missing partitions on the cluster, ``finished(partition, reports)`` as each ends; one
-    that fails on every try runs on this machine (``run_partition`` with a worker pool)."""
+def _one_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return f"{type(error).__name__}: {text.splitlines()[0]}" if text else type(error).__name__
+
+
+def _run_missing(missing: list, task_of, scheduler: str | None, jobs: int, finished, target: TargetRequest) -> list[str]:
+    """The missing partitions on the cluster, ``finished(partition, reports)`` as each ends.
+
+    A partition that fails on every try runs on this machine (``run_partition`` with a worker
+    pool, where a record that kills its worker is bad and kept), with a note unless it only
+    took down workers; a worker that cannot import cdktf-fix, or a dataset it cannot read (not
+    on a filesystem it sees), stops the run with one line.  On a running cluster (another
+    machine's cache) with ``--target``, the target's schema parts are sent to every worker
+    once.  Returns the notes."""
     from distributed import KilledWorker, as_completed
 
     client, cluster = _client(scheduler, jobs)
-    failed = []
+    failed, notes = [], []
     try:
-        futures = client.map(run_partition, [task_of(p) for p in missing], retries=RETRIES, pure=False)
+        shared = {}
+        if scheduler and target.explicit:
+            key = f"cdktf-fix-schema-{uuid.uuid4().hex}"
+            shared["parts"] = client.scatter({key: request_parts(target.explicit, target.offline)}, broadcast=True)[key]
+        futures = client.map(run_partition, [task_of(p) for p in missing], retries=RETRIES, pure=False, **shared)
         by_key = {future.key: partition for future, partition in zip(futures, missing)}
         for future in as_completed(futures):
             partition = by_key[future.key]
             try:
                 reports = future.result()
-            except KilledWorker:  # it took down a worker on every try: this machine runs it below
+            except KilledWorker:  # it took down a worker on every try
                 failed.append(partition)
                 continue
+            except ImportError as error:
+                raise BatchError(f"the Dask workers cannot run cdktf-fix ({_one_line(error)}): pip install 'cdktf-fix[scale]' on every worker") from None
             except BatchError:
                 raise
             except Exception as error:  # noqa: BLE001 - not a record's (those are caught in the partition): the cluster's
-                reason = str(error).strip().splitlines()[0] if str(error).strip() else ""
-                raise BatchError(f"partition {partition.number} ({partition.shard.shown}) failed on the cluster: {type(error).__name__}{': ' + reason if reason else ''}") from None
+                failed.append(partition)
+                notes.append(f"partition {partition.number} ({partition.shard.shown}) failed on the cluster ({_one_line(error)}) and ran on this machine")
+                continue
             finished(partition, reports)
     finally:
         client.close()
@@ -340,6 +366,7 @@ def _run_missing(missing: list, task_of, scheduler: str | None, jobs: int, finis
             cluster.close()
     for partition in sorted(failed, key=lambda p: p.number):
         finished(partition, run_partition(task_of(partition), jobs=2))
+    return notes
 
 
 # --- the output --------------------------------------------------------------------------------
@@ -431,8 +458,9 @@ def batch_dask(src: Path, out: Path, field: str, options: Options, jobs: int = 1
             finished(partition, found)
     try:
         with interruptible():
+            notes = []
             if missing:
-                _run_missing(missing, lambda p: (p, field, add_counts, options, target_request, str(stage)), scheduler, jobs, finished)
+                notes = _run_missing(missing, lambda p: (p, field, add_counts, options, target_request, str(stage)), scheduler, jobs, finished, target_request)
             try:
                 output = DatasetOutput(out, src.is_dir())
                 (_join_rows if plan.file_plans else _join_lines)(plan, output, stage)
@@ -442,7 +470,7 @@ def batch_dask(src: Path, out: Path, field: str, options: Options, jobs: int = 1
     except BatchInterrupted as interrupt:
         raise BatchInterrupted(interrupt.signum, f"the finished partitions stay in {stage}: the same command resumes") from None
     shutil.rmtree(stage, ignore_errors=True)
-    report = BatchReport(jobs=jobs)
+    report = BatchReport(jobs=jobs, notes=notes)
     report.samples = [SampleReport.from_dict(data) for number in sorted(results) for data in results[number]]
     _gather_notes(report)
     report.seconds = time.perf_counter() - start

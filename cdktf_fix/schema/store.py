@@ -138,6 +138,14 @@ def _store(part: Part) -> Path:
     return path
 
 
+def seed_cache(parts) -> None:
+    """Keep ``parts`` that another process loaded (a batch's, sent to its Dask workers) in this
+    process's cache, where ``load_part`` finds them, unless a part is there already."""
+    for part in parts:
+        if not part_cache_path(part.distribution, part.version).is_file():
+            _store(part)
+
+
 # where each part this process loaded came from, for ``schema info`` and the notices:
 # "cache", "snapshot", "installed (<site-packages>)", "fetched"
 ORIGINS: dict[tuple[str, str], str] = {}

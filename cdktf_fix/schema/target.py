@@ -441,6 +441,21 @@ class Targets:
         return index
 
 
+def request_parts(explicit: tuple[str, ...], offline: bool) -> list:
+    """Every schema part a dataset record may be checked against under ``--target explicit``
+    (one target per set of frameworks a record imports), loaded here: what a process on
+    another machine needs so that it never builds or fetches one (``store.seed_cache``)."""
+    targets = Targets(explicit, offline)
+    fetch = not targets.offline
+    found = {}
+    names = list(FRAMEWORKS)
+    for imported in ((), *((name,) for name in names), tuple(names)):
+        target = targets.target_for(None, imported=frozenset(imported), fetch=fetch)
+        for part in schema_for(target, fetch).index.parts:
+            found[(part.distribution, part.version)] = part
+    return list(found.values())
+
+
 def describe(path: Path, explicit: tuple[str, ...] = (), configured: list[str] = (), config_path: Path | None = None, offline: bool = False) -> dict:
     """What ``cdktf-fix schema info`` prints for the project of ``path``: the target, why each
     version, and where each part of its schema comes from."""
