@@ -300,7 +300,7 @@ def check(
 def batch(
     source: Annotated[Path, typer.Argument(help="A folder of samples (one per sub-folder or file), or a dataset: a JSONL file or folder of JSONL shards, a Parquet file or dataset folder.", show_default=False)],
     out: Annotated[Path, typer.Option("--out", "-o", help="Where the repaired copy goes: a file for a one-file dataset, else a new or empty folder.", show_default=False)],
-    field: Annotated[Optional[str], typer.Option("--field", help="JSONL: the field to repair (dotted for nested fields, e.g. messages.1.content); Parquet: a top-level string column.")] = None,
+    field: Annotated[Optional[str], typer.Option("--field", help="The field to repair: a JSONL record's field or a Parquet string column, dotted for a nested field (messages.1.content).")] = None,
     add_counts: Annotated[bool, typer.Option("--add-counts", help="JSONL and Parquet: add a 'cdktf_fix' field (column) with each record's fix and finding counts.")] = False,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes (default: the number of cores; more than 4 per core is clamped).")] = None,
     report: Annotated[Optional[Path], typer.Option("--report", help="Also write the per-sample report as JSON here.")] = None,

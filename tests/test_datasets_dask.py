@@ -159,6 +159,19 @@ def test_a_rerun_keeps_the_partitions_a_killed_run_finished(dataset, tmp_path):
     assert kept and len(kept) == sum(1 for s in report.samples if int(s.name.split()[1]) < plan.partitions[2].first)
 
 
+def test_a_nested_parquet_field_on_dask(tmp_path):
+    """``--field messages.1.content``: the local engine's bytes and reports."""
+    message = pa.struct([("role", pa.string()), ("content", pa.string())])
+    chats = [None if n % 9 == 4 else [{"role": "user", "content": "q"}] + ([{"role": "assistant", "content": _value(n)}] if n % 5 else []) for n in range(45)]
+    src = tmp_path / "chat.parquet"
+    pq.write_table(pa.table({"messages": pa.array(chats, type=pa.list_(message))}), src, row_group_size=20)
+    local = batch_parquet(src, tmp_path / "local.parquet", "messages.1.content", Options(), add_counts=True)
+    report = dask_engine.batch_dask(src, tmp_path / "dask.parquet", "messages.1.content", Options(), jobs=2, add_counts=True)
+    assert (tmp_path / "dask.parquet").read_bytes() == (tmp_path / "local.parquet").read_bytes()
+    assert _same_summary(report, local.summary()) and _names(report) == _names(local)
+    assert local.summary()["changed"] > 10 and local.summary()["bad"] == 5 + 8  # no list (5), no second message (9, one of them no list)
+
+
 def test_a_large_row_group_is_cut_into_at_most_sixteen_partitions(tmp_path):
     """Each partition of a row group decodes the group's column up to its rows, so a large
     group gets larger partitions; the output is still the local engine's."""

@@ -199,8 +199,10 @@ def test_an_empty_file_keeps_its_schema(tmp_path: Path):
         ("answer", "no column 'answer' \\(columns: id, response, score, meta, tags, prompt\\)"),
         ("id", "column 'id' is int64, not a string column"),
         ("tags", "column 'tags' is list<element: string>, not a string column"),
-        ("meta.model", "dotted path into a struct column is not supported for Parquet yet"),
-        ("", "name a top-level string column"),
+        ("meta.seed", "--field 'meta.seed' is int32, not a string$"),
+        ("meta.nope", "--field 'meta.nope': 'nope' is neither a field of a struct nor an item of a list in struct<model: string, seed: int32>"),
+        ("tags.first", "'first' is neither a field of a struct nor an item of a list"),
+        ("", "name a string column"),
     ],
 )
 def test_a_column_that_cannot_be_repaired_is_refused_before_anything_is_written(tmp_path: Path, field: str, message: str):
@@ -213,6 +215,60 @@ def test_a_column_that_cannot_be_repaired_is_refused_before_anything_is_written(
     with pytest.raises(BatchError, match=message):
         batch_parquet(dataset, tmp_path / "folder_out", field, Options())
     assert not (tmp_path / "folder_out").exists()
+
+
+def _chat(rows: list) -> "pa.Table":
+    """A chat dataset: ``messages`` is a list of {role, content} structs."""
+    message = pa.struct([("role", pa.string()), ("content", pa.string())])
+    schema = pa.schema([("id", pa.int64()), ("messages", pa.list_(message)), ("meta", pa.struct([("answer", pa.large_string()), ("score", pa.float32())]))])
+    return pa.table({"id": list(range(len(rows))), "messages": [r[0] for r in rows], "meta": [r[1] for r in rows]}, schema=schema)
+
+
+def test_a_nested_field_is_repaired_in_place(tmp_path: Path):
+    """``--field messages.1.content`` (a list item's struct field) and ``meta.answer`` (a struct
+    field), as for JSONL: only that text changes; a row without it is bad and kept."""
+    code = EXAMPLES[0]
+    rows = [
+        ([{"role": "user", "content": "write it"}, {"role": "assistant", "content": _markdown(code)}], {"answer": code, "score": 0.5}),
+        ([{"role": "user", "content": "only a question"}], {"answer": PLAIN, "score": None}),
+        (None, None),
+        ([{"role": "user", "content": "q"}, {"role": "assistant", "content": None}], {"answer": None, "score": 1.0}),
+        ([{"role": "user", "content": "q"}, {"role": "assistant", "content": PROSE}], {"answer": PROSE, "score": 2.0}),
+    ]
+    src = _write(tmp_path / "chat.parquet", _chat(rows), row_group_size=2)
+    out = tmp_path / "out.parquet"
+    report = batch_parquet(src, out, "messages.1.content", Options(), add_counts=True)
+    before, after = pq.read_table(src).to_pylist(), pq.read_table(out).to_pylist()
+    assert after[0]["messages"][1]["content"] == _expected(_markdown(code)) != _markdown(code)
+    for old, new in zip(before, after):
+        new.pop("cdktf_fix")
+        if old is not before[0]:
+            assert new == old
+    assert after[0]["messages"][0] == before[0]["messages"][0] and after[0]["meta"] == before[0]["meta"]
+    assert [s.errors for s in report.samples] == [[], ["no field 'messages.1.content'"], ["no field 'messages.1.content'"], ["field 'messages.1.content' is null, not text"], []]
+    assert pq.read_schema(out).field("messages").equals(pq.read_schema(src).field("messages"))
+    assert _group_sizes(out) == [2, 2, 1]
+    struct = batch_parquet(src, tmp_path / "meta.parquet", "meta.answer", Options())
+    assert pq.read_table(tmp_path / "meta.parquet").column("meta").to_pylist()[0]["answer"] == _expected(code)
+    assert [bool(s.errors) for s in struct.samples] == [False, False, True, True, False]
+
+
+def test_a_nested_column_python_cannot_hold_is_refused_in_one_line_or_kept_exactly(tmp_path: Path):
+    """A struct beside the text holds a nanosecond timestamp: without pandas Python cannot hold
+    it, and the batch stops in one line with nothing written; with pandas it comes back as it was."""
+    stamps = pa.array([1_000_000_001, None], type=pa.timestamp("ns"))
+    answers = pa.array([EXAMPLES[0], PLAIN])
+    table = pa.table({"meta": pa.StructArray.from_arrays([answers, stamps], names=["answer", "at"])})
+    src = _write(tmp_path / "ns.parquet", table)
+    out = tmp_path / "out.parquet"
+    try:
+        batch_parquet(src, out, "meta.answer", Options())
+    except BatchError as error:
+        assert str(error).startswith("--field 'meta.answer': the column holds values Python cannot hold as they are (")
+        assert not out.exists()
+    else:
+        new = pq.read_table(out).column("meta").combine_chunks()
+        assert new.field("at").equals(stamps) and new.field("answer").to_pylist() == [_expected(EXAMPLES[0]), PLAIN]
 
 
 def test_one_bad_file_of_a_dataset_stops_it_before_anything_is_written(tmp_path: Path):

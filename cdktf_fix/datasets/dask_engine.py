@@ -140,11 +140,12 @@ class RowPartition:
         values: list = []
         try:
             with pq.ParquetFile(self.shard.path) as file:  # streamed in batches of the partitions' size: one in memory
+                column, path = parquet.split_field(file.schema_arrow.names, field)
                 position = 0
-                for batch in file.iter_batches(batch_size=self.size, row_groups=[self.group], columns=[field]):
+                for batch in file.iter_batches(batch_size=self.size, row_groups=[self.group], columns=[column]):
                     low, high = max(0, self.offset - position), min(batch.num_rows, self.offset + self.rows - position)
                     if high > low:
-                        values.extend(batch.column(0).slice(low, high - low).to_pylist())
+                        values.extend(parquet.python_values(pa, batch.column(0).slice(low, high - low), field))
                     position += batch.num_rows
                     if position >= self.offset + self.rows:
                         break
@@ -152,7 +153,7 @@ class RowPartition:
             raise BatchError(f"{self.shard.shown}: cannot be read ({parquet.error_line(error)})") from None
         if len(values) != self.rows:
             raise BatchError(f"{self.shard.shown}: row group {self.group} has changed since the batch started")
-        tasks = ((self.shard.name("row", self.first + i), value, field, add_counts) for i, value in enumerate(values))
+        tasks = (parquet.cell_task(self.shard.name("row", self.first + i), value, path, field, add_counts) for i, value in enumerate(values))
         rows, reports = [], []
         for value, counts, sample in pool.map(parquet.repair_cell, tasks, parquet.cell_crashed):
             rows.append([value, counts])

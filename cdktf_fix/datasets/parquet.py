@@ -13,9 +13,13 @@ dies is a bad sample kept as it is.  Every row is one ``SampleReport`` (``row N`
 ``part-0.parquet row N`` in a dataset folder; N counts from 1 in each file), so the CLI's
 summary and ``--report`` are those of a JSONL batch.
 
-- The column: a top-level ``string`` or ``large_string`` column, in every file.  A missing
-  column, another type, or a dotted path into a struct column (not supported yet) is a
-  ``BatchError`` before anything is written.
+- The field: a ``string`` or ``large_string`` column, in every file, or a text nested in one
+  (``messages.1.content``: column ``messages``, list item 1, struct field ``content``; the
+  path is checked against the schema).  A missing column, another type or a path the schema
+  does not have is a ``BatchError`` before anything is written.  A row whose value has no such
+  item (a shorter list, a null on the way) is bad and kept (``no field 'messages.1.content'``),
+  as in a JSONL dataset.  A nested field's column is rebuilt from Python values only in the
+  row groups where a text changed, and only when they come back as they were.
 - A null value is kept as null and its row is bad (``field 'response' is null, not text``), as a
   JSON ``null`` is in a JSONL dataset; a value larger than ``sources.MAX_BYTES`` is kept as it
   is and its row is bad.
@@ -58,7 +62,7 @@ from cdktf_fix.io.outputs import check_outputs
 from cdktf_fix.io.sources import error_reason
 from cdktf_fix.io.workers import clamp_jobs, interruptible
 
-__all__ = ["FilePlan", "Writer", "abandon", "batch_parquet", "cell_crashed", "error_line", "pyarrow_modules", "repair_cell", "repaired_table"]
+__all__ = ["FilePlan", "Writer", "abandon", "batch_parquet", "cell_crashed", "cell_task", "error_line", "pyarrow_modules", "python_values", "repair_cell", "repaired_table", "split_field"]
 
 MISSING_PYARROW = "Parquet needs pyarrow: pip install 'cdktf-fix[scale]'"
 # codecs as the file metadata names them -> as ParquetWriter takes them
@@ -77,16 +81,17 @@ def pyarrow_modules():
 # --- one row (runs in a worker) ----------------------------------------------------------------
 
 def repair_cell(task: tuple) -> tuple[str | None, str | None, SampleReport]:
-    """Repair one row's value: ``(name, value, field, add_counts)`` -> (the value to write, the
-    row's counts as JSON or None, its report).  The value is repaired as a JSONL record's field
-    is (``batch.repair_record``)."""
-    name, value, field, add_counts = task
+    """Repair one row's text: ``(name, value, field, add_counts, problem)`` -> (the text to
+    write, the row's counts as JSON or None, its report).  The text is repaired as a JSONL
+    record's field is (``jsonl_batch.repair_line``); ``problem`` (the row has no such field)
+    or a null makes the row bad and kept as it is."""
+    name, value, field, add_counts, problem = task
     report = SampleReport(name)
     start = time.perf_counter()
-    if value is None:
-        report.errors.append(f"field {field!r} is null, not text")
+    if problem is not None or value is None:
+        report.errors.append(problem or f"field {field!r} is null, not text")
         report.seconds = time.perf_counter() - start
-        return None, None, report
+        return value, None, report
     new_value = value
     result = repair_field_value(value, field, report)
     if result is not None:
@@ -111,6 +116,52 @@ def _is_text(pa, data_type) -> bool:
     return pa.types.is_string(data_type) or pa.types.is_large_string(data_type)
 
 
+def split_field(names: list[str], field: str) -> tuple[str, list[str | int]]:
+    """The top-level column ``field`` names, and the path inside it: a column named ``field``
+    itself, else ``messages.1.content`` is column ``messages``, item 1, field ``content``."""
+    if field in names or "." not in field:
+        return field, []
+    top, *rest = field.split(".")
+    return top, [int(step) if step.isdigit() else step for step in rest]
+
+
+def _leaf_type(pa, data_type, path: list, field: str):
+    """The type at ``path`` inside a column of ``data_type`` (structs by field, lists by index)."""
+    for step in path:
+        if pa.types.is_struct(data_type) and isinstance(step, str) and data_type.get_field_index(step) >= 0:
+            data_type = data_type.field(step).type
+        elif (pa.types.is_list(data_type) or pa.types.is_large_list(data_type)) and isinstance(step, int):
+            data_type = data_type.value_type
+        else:
+            raise BatchError(f"--field {field!r}: {step!r} is neither a field of a struct nor an item of a list in {data_type}")
+    return data_type
+
+
+def cell_task(name: str, value, path: list, field: str, add_counts: bool) -> tuple:
+    """The ``repair_cell`` task of one row whose column value is ``value``: the text at ``path``
+    inside it, or the problem when the row has none."""
+    for step in path:
+        if value is None or (isinstance(step, int) and not (isinstance(value, list) and step < len(value))):
+            return name, None, field, add_counts, f"no field {field!r}"
+        value = value[step]
+    return name, value, field, add_counts, None
+
+
+def python_values(pa, column, field: str) -> list:
+    """A column's values as Python objects; ``BatchError`` for values Python cannot hold as
+    they are (nanosecond timestamps without pandas)."""
+    try:
+        return column.to_pylist()
+    except (ValueError, pa.ArrowException) as error:
+        raise BatchError(f"--field {field!r}: the column holds values Python cannot hold as they are ({error_line(error)}); name a column of plain types") from None
+
+
+def _set_leaf(value, path: list, text: str) -> None:
+    for step in path[:-1]:
+        value = value[step]
+    value[path[-1]] = text
+
+
 class FilePlan:
     """One input file: where it goes, its schema, its row groups, what its output looks like."""
 
@@ -128,15 +179,16 @@ class FilePlan:
             raise BatchError(f"{shown}: not a readable Parquet file ({error_line(error)})") from None
         self.compression = _CODECS.get(next(iter(codecs)), "snappy") if len(codecs) == 1 else "snappy"
         names = self.schema.names
-        if names.count(field) == 0:
-            if "." in field and field.split(".")[0] in names:
-                raise BatchError(f"--field {field!r}: a dotted path into a struct column is not supported for Parquet yet; name a top-level string column")
-            raise BatchError(f"{shown}: no column {field!r} (columns: {', '.join(names) or 'none'})")
-        if names.count(field) > 1:
-            raise BatchError(f"{shown}: more than one column is named {field!r}")
-        self.column = names.index(field)
-        if not _is_text(pa, self.schema.field(self.column).type):
-            raise BatchError(f"{shown}: column {field!r} is {self.schema.field(self.column).type}, not a string column")
+        top, self.path = split_field(names, field)
+        if names.count(top) == 0:
+            raise BatchError(f"{shown}: no column {top!r} (columns: {', '.join(names) or 'none'})")
+        if names.count(top) > 1:
+            raise BatchError(f"{shown}: more than one column is named {top!r}")
+        self.column = names.index(top)
+        leaf = _leaf_type(pa, self.schema.field(self.column).type, self.path, field)
+        if not _is_text(pa, leaf):
+            where = f"column {field!r}" if not self.path else f"--field {field!r}"
+            raise BatchError(f"{shown}: {where} is {leaf}, not a string" + (" column" if not self.path else ""))
         self.counts_column = None  # (index, field) of the counts column with add_counts
         self.out_schema = self.schema
         if add_counts:
@@ -196,7 +248,7 @@ def batch_parquet(src: Path, out: Path, field: str, options: Options, jobs: int 
     ``out`` (a file for a file, a new or empty folder for a folder)."""
     check_outputs(src, out, None)
     if not field:
-        raise BatchError("--field '': name a top-level string column")
+        raise BatchError("--field '': name a string column (dotted for a nested field: messages.1.content)")
     pa, pq = pyarrow_modules()
     jobs, note = clamp_jobs(jobs)
     plans = [FilePlan(pa, pq, shard, field, add_counts) for shard in shards(src, PARQUET_SUFFIXES)]
@@ -215,10 +267,10 @@ def batch_parquet(src: Path, out: Path, field: str, options: Options, jobs: int 
                     for index in range(plan.groups):
                         table = parquet.read_row_group(index)
                         pending.append(("group", plan, table))
-                        values = table.column(plan.column).to_pylist()
+                        values = python_values(pa, table.column(plan.column), field)
                         for value in values:
                             row += 1
-                            yield plan.name(row), value, field, add_counts
+                            yield cell_task(plan.name(row), value, plan.path, field, add_counts)
                         del values
             except (OSError, pa.ArrowException) as error:
                 raise BatchError(f"{shown}: cannot be read ({error_line(error)}): nothing was written") from None
@@ -278,9 +330,24 @@ def batch_parquet(src: Path, out: Path, field: str, options: Options, jobs: int 
 
 
 def repaired_table(pa, plan: FilePlan, table, rows: list):
-    """``table`` (one row group) with the repaired column, and the counts column if asked."""
+    """``table`` (one row group) with the repaired column, and the counts column if asked.  A
+    nested field's column is rebuilt from Python values only when one of its texts changed, and
+    only when its values come back from Python as they were (else ``BatchError``)."""
     column = plan.schema.field(plan.column)
-    table = table.set_column(plan.column, column, pa.array([value for value, _ in rows], type=column.type))
+    if not plan.path:
+        table = table.set_column(plan.column, column, pa.array([value for value, _ in rows], type=column.type))
+    else:
+        original = table.column(plan.column)
+        values = python_values(pa, original, ".".join(map(str, [column.name, *plan.path])))
+        changed = False
+        for index, (text, _) in enumerate(rows):
+            if text is not None and cell_task("", values[index], plan.path, "", False)[1] != text:
+                _set_leaf(values[index], plan.path, text)
+                changed = True
+        if changed:
+            if not pa.array(python_values(pa, original, column.name), type=column.type).equals(original.combine_chunks()):
+                raise BatchError(f"column {column.name!r} holds values that do not come back from Python as they were: name a top-level string column")
+            table = table.set_column(plan.column, column, pa.array(values, type=column.type))
     if plan.counts_column is not None:
         index, counts_field = plan.counts_column
         counts = pa.array([counts for _, counts in rows], type=counts_field.type)
