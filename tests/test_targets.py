@@ -586,7 +586,7 @@ def test_batch_folder_with_a_target_request_checks_against_it(tmp_path, monkeypa
     """A sample folder pinned to a cdktf provider holding cdktn code: with TargetRequest(("cdktn",))
     it is checked (and fixed) against cdktn; without, it is checked against its cdktf pins and
     the cdktn import is a framework-mix finding."""
-    monkeypatch.setattr(batch, "_TARGETS", None)
+    monkeypatch.setattr(batch, "_ENGINES", None)
     src = project(tmp_path, "src")
     sample = project(src, "sample", requirements=f"{AWS}==21.22.1\n", files={"main.py": BAD_CDKTN}, git=False)
     report = batch_folder(src, tmp_path / "out", Options(), jobs=1, target_request=TargetRequest(("cdktn",), offline=True))
@@ -604,7 +604,7 @@ def test_batch_folder_with_a_target_request_checks_against_it(tmp_path, monkeypa
 
 def test_batch_jsonl_records_get_the_default_target_of_the_framework_they_import(tmp_path, monkeypatch):
     """A record importing cdktn gets cdktn 0.24.0 + 25.8.1; one importing cdktf gets the cdktf default."""
-    monkeypatch.setattr(batch, "_TARGETS", None)
+    monkeypatch.setattr(batch, "_ENGINES", None)
     src = tmp_path / "data.jsonl"
     src.write_text(json.dumps({"code": BAD_CDKTN}) + "\n" + json.dumps({"code": BAD_CDKTF}) + "\n")
     report = batch_jsonl(src, tmp_path / "out.jsonl", "code", Options(), jobs=1, target_request=TargetRequest(offline=True))

@@ -63,8 +63,7 @@ def repair_value(engine, text: str):
     return result
 
 
-_TARGETS: dict = {}  # (target, offline) -> schema.target.Targets, per process
-_ENGINES: dict = {}  # (options, target, offline, index) -> Engine, per process
+_ENGINES: dict = {}  # (options, target, offline) -> engine.engines.Engines, per process
 
 
 def repair_record(text: str, *, options: Options | None = None, target: tuple[str, ...] = (), offline: bool = False) -> RecordRepair:
@@ -74,20 +73,15 @@ def repair_record(text: str, *, options: Options | None = None, target: tuple[st
     else the default target of the framework the text imports; ``offline``: never download a
     schema.  Safe fixes only unless ``options`` says otherwise.
     """
-    from cdktf_fix.engine import Engine
-    from cdktf_fix.schema.target import Targets, imported_packages
+    from cdktf_fix.engine.engines import Engines
+    from cdktf_fix.schema.target import imported_packages
 
     options = options or Options()
-    key = (tuple(target), offline)
-    targets = _TARGETS.get(key)
-    if targets is None:
-        targets = _TARGETS[key] = Targets(tuple(target), offline)
-    index = targets.index_for(None, None, imported_packages(text), lambda _notice: None)
-    engine_key = (repr(options), key, id(index))
-    engine = _ENGINES.get(engine_key)
-    if engine is None:
-        engine = _ENGINES[engine_key] = Engine(index, options)
-    result = repair_value(engine, text)
+    key = (repr(options), tuple(target), offline)
+    engines = _ENGINES.get(key)
+    if engines is None:
+        engines = _ENGINES[key] = Engines(options, tuple(target), offline)
+    result = repair_value(engines.for_text(None, imported_packages(text)), text)
     applied = Counter(f.codemod for f in result.fixes if f.applied)
     left = Counter(f.codemod for f in result.findings)
     return RecordRepair(result.new_source, result.status.value, result.target, dict(applied), dict(left), result.error)

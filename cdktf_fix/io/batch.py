@@ -168,20 +168,16 @@ class TargetRequest:
     offline: bool = False
 
 
-_ENGINES: dict = {}
-_OPTIONS: Options | None = None
-_TARGETS = None  # this worker's schema.target.Targets
+_ENGINES = None  # this worker's engine.engines.Engines
 _NOTES: list[str] = []  # notices of the sample being repaired (a pinned version with no schema)
 
 
 def _init_worker(options: Options, target: TargetRequest = TargetRequest()) -> None:
     """Run once in every worker (and in this process for ``jobs == 1``): the batch's options."""
-    global _OPTIONS, _TARGETS
-    from cdktf_fix.schema.target import Targets
+    global _ENGINES
+    from cdktf_fix.engine.engines import Engines
 
-    _OPTIONS = options
-    _TARGETS = Targets(target.explicit, target.offline)
-    _ENGINES.clear()
+    _ENGINES = Engines(options, target.explicit, target.offline)
 
 
 def _note(text: str) -> None:
@@ -192,17 +188,9 @@ def _note(text: str) -> None:
 def _engine_for(path: Path | None = None, packages: frozenset[str] = frozenset(), imported: frozenset[str] = frozenset()):
     """The engine of this worker's options for a sample's target and the bindings its project
     generates (``path`` None: a dataset record, of no project)."""
-    from dataclasses import replace
-
-    from cdktf_fix.engine import Engine
-
-    if _TARGETS is None:
-        _init_worker(_OPTIONS or Options())
-    index = _TARGETS.index_for(path, None, imported, _note)
-    key = (packages, id(index))
-    if key not in _ENGINES:
-        _ENGINES[key] = Engine(index, replace(_OPTIONS or Options(), generated_bindings=packages))
-    return _ENGINES[key]
+    if _ENGINES is None:
+        _init_worker(Options())
+    return _ENGINES.for_text(path, imported, packages, _note)
 
 
 def _take_notes(report: "SampleReport") -> None:
