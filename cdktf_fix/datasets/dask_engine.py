@@ -47,7 +47,7 @@ from cdktf_fix.datasets import jsonl_batch, parquet
 from cdktf_fix.datasets.files import JSONL_SUFFIXES, PARQUET_SUFFIXES, DatasetOutput, Shard, is_parquet, shards
 from cdktf_fix.datasets.jsonl import lines
 from cdktf_fix.engine.options import Options
-from cdktf_fix.io.atomic import AtomicFile
+from cdktf_fix.io.atomic import write_atomically
 from cdktf_fix.io.batch import BatchReport, SampleReport, TargetRequest, _gather_notes, _init_worker
 from cdktf_fix.io.errors import BatchError, BatchInterrupted
 from cdktf_fix.io.outputs import check_outputs, real_path
@@ -250,16 +250,6 @@ def _fingerprint(partitions: list) -> str:
     return hashlib.sha256(repr(bounds).encode("utf-8")).hexdigest()
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    output = AtomicFile(path)
-    try:
-        output.write(data)
-        output.commit()
-    except BaseException:
-        output.discard()
-        raise
-
-
 def _done(stage: Path, partition) -> list[dict] | None:
     """A finished partition's reports, None when it has to run."""
     part = _part(stage, partition)
@@ -282,19 +272,19 @@ def run_partition(task: tuple, jobs: int = 1, parts: list | None = None) -> list
     worker's cache so that it never builds or fetches one."""
     global _READY
     partition, field, add_counts, options, target, stage = task
-    if parts and _READY != (repr(options), target):
-        store.seed_cache(parts)
     if jobs > 1:
         pool = Pool(jobs, (options, target))
     else:
         if _READY != (repr(options), target):
+            if parts:
+                store.seed_cache(parts)
             _init_worker(options, target)
             _READY = (repr(options), target)
         pool = Pool()
     data, reports = partition.repair(field, add_counts, pool)
     part = _part(Path(stage), partition)
-    _write_atomically(part.with_suffix(".out"), data)
-    _write_atomically(part.with_suffix(".json"), json.dumps(reports).encode("utf-8"))  # written last: the partition is done
+    write_atomically(part.with_suffix(".out"), data)
+    write_atomically(part.with_suffix(".json"), json.dumps(reports).encode("utf-8"))  # written last: the partition is done
     return reports
 
 
@@ -433,7 +423,7 @@ def batch_dask(src: Path, out: Path, field: str, options: Options, jobs: int = 1
         if known != identity:
             shutil.rmtree(stage, ignore_errors=True)
             stage.mkdir(parents=True)
-            _write_atomically(manifest, json.dumps(identity).encode("utf-8"))
+            write_atomically(manifest, json.dumps(identity).encode("utf-8"))
     except (OSError, ValueError) as error:
         raise BatchError(f"{stage}: {getattr(error, 'strerror', None) or error}") from None
     if on_start:

@@ -152,3 +152,15 @@ class AtomicFile:
             except OSError:
                 pass
             self.name = None
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace the file ``path`` (a resolved path) with ``data``, whole or not at all: on any
+    error the previous file, if any, is left as it was and nothing else is left behind."""
+    output = AtomicFile(path)
+    try:
+        output.write(data)
+        output.commit()
+    except BaseException:
+        output.discard()
+        raise

@@ -26,7 +26,7 @@ import shutil
 import stat
 from pathlib import Path
 
-from cdktf_fix.io.atomic import AtomicFile, stat_or_none, temp_name, temp_pattern, write_all
+from cdktf_fix.io.atomic import stat_or_none, temp_name, temp_pattern, write_all, write_atomically
 from cdktf_fix.io.errors import BatchError
 from cdktf_fix.io.processes import remove_leftovers
 from cdktf_fix.io.sources import error_reason
@@ -171,20 +171,10 @@ def write_report(path: Path, result) -> None:
     line when it cannot be written; the previous file at ``path``, if any, is then left as it
     was."""
     data = (json.dumps(result.to_dict(), indent=2) + "\n").encode("utf-8")
-    target = real_path(path)
-    output = None
     try:
-        output = AtomicFile(target)
-        output.write(data)
-        output.commit()
+        write_atomically(real_path(path), data)
     except OSError as error:
-        if output is not None:
-            output.discard()
         raise BatchError(f"--report {path}: not written: {error_reason(error)}") from None
-    except BaseException:
-        if output is not None:
-            output.discard()
-        raise
 
 
 # --- folders -------------------------------------------------------------------------------------

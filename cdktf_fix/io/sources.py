@@ -21,7 +21,7 @@ from pathlib import Path
 
 from cdktf_fix.engine import Engine, may_hold_provider_code
 from cdktf_fix.engine.result import RepairResult, Status
-from cdktf_fix.io.atomic import AtomicFile
+from cdktf_fix.io.atomic import write_atomically
 from cdktf_fix.schema.project import generated_bindings
 from cdktf_fix.schema.target import imported_packages
 
@@ -292,13 +292,7 @@ def write_source(path: Path, text: str, original: SourceText) -> None:
         raise OSError(errno.EAGAIN, "changed on disk since it was read; not overwritten")
     if not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(target, os.W_OK):
         raise OSError(errno.EACCES, "read-only file; not overwritten")
-    output = AtomicFile(target)  # keeps the mode; nothing left behind if this process dies
-    try:
-        output.write(encode_source(text, original))
-        output.commit()
-    except BaseException:
-        output.discard()
-        raise
+    write_atomically(target, encode_source(text, original))  # keeps the mode; nothing left behind if this process dies
 
 
 def _failed(path: Path, reason: str, source: str = "") -> FileOutcome:
