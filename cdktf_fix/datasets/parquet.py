@@ -137,14 +137,25 @@ def _leaf_type(pa, data_type, path: list, field: str):
     return data_type
 
 
+_ABSENT = object()  # a row whose value has nothing at the path
+
+
+def _leaf(value, path: list):
+    """What is at ``path`` inside a row's column value (``_ABSENT`` when the row has nothing there)."""
+    for step in path:
+        if value is None or (isinstance(step, int) and not (isinstance(value, list) and step < len(value))):
+            return _ABSENT
+        value = value[step]
+    return value
+
+
 def cell_task(name: str, value, path: list, field: str, add_counts: bool) -> tuple:
     """The ``repair_cell`` task of one row whose column value is ``value``: the text at ``path``
     inside it, or the problem when the row has none."""
-    for step in path:
-        if value is None or (isinstance(step, int) and not (isinstance(value, list) and step < len(value))):
-            return name, None, field, add_counts, f"no field {field!r}"
-        value = value[step]
-    return name, value, field, add_counts, None
+    text = _leaf(value, path)
+    if text is _ABSENT:
+        return name, None, field, add_counts, f"no field {field!r}"
+    return name, text, field, add_counts, None
 
 
 def python_values(pa, column, field: str) -> list:
@@ -339,14 +350,12 @@ def repaired_table(pa, plan: FilePlan, table, rows: list):
     else:
         original = table.column(plan.column)
         values = python_values(pa, original, ".".join(map(str, [column.name, *plan.path])))
-        changed = False
-        for index, (text, _) in enumerate(rows):
-            if text is not None and cell_task("", values[index], plan.path, "", False)[1] != text:
-                _set_leaf(values[index], plan.path, text)
-                changed = True
-        if changed:
-            if not pa.array(python_values(pa, original, column.name), type=column.type).equals(original.combine_chunks()):
+        changes = [(index, text) for index, (text, _) in enumerate(rows) if text is not None and _leaf(values[index], plan.path) != text]
+        if changes:
+            if not pa.array(values, type=column.type).equals(original.combine_chunks()):  # before any change
                 raise BatchError(f"column {column.name!r} holds values that do not come back from Python as they were: name a top-level string column")
+            for index, text in changes:
+                _set_leaf(values[index], plan.path, text)
             table = table.set_column(plan.column, column, pa.array(values, type=column.type))
     if plan.counts_column is not None:
         index, counts_field = plan.counts_column
